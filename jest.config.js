@@ -1,0 +1,30 @@
+/** Two projects: fast unit specs beside the code, and e2e specs that boot real servers. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const moduleNameMapper = {
+  '^@app/discovery$': '<rootDir>/libs/discovery/src',
+  '^@app/discovery/(.*)$': '<rootDir>/libs/discovery/src/$1',
+};
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      testMatch: ['**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/e2e/helpers/global-setup.js',
+    },
+  ],
+};

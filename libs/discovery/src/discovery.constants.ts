@@ -1,0 +1,10 @@
+/** Resolved, defaults-merged options (see `resolveDiscoveryOptions`). @internal */
+export const DISCOVERY_CONFIG = Symbol('DISCOVERY_CONFIG');
+/** The {@link InstanceSource} the call path resolves instances from. */
+export const INSTANCE_SOURCE = Symbol('INSTANCE_SOURCE');
+/** Metadata key set by `@RemoteService`. @internal */
+export const REMOTE_SERVICE_METADATA = 'discovery:remote-service';
+/** Metadata key set by the HTTP verb decorators. @internal */
+export const REMOTE_ROUTE_METADATA = 'discovery:remote-route';
+/** Metadata key set by the parameter decorators. @internal */
+export const REMOTE_PARAMS_METADATA = 'discovery:remote-params';

@@ -1,0 +1,20 @@
+/** Calc's settings, read from the environment once at start. */
+export interface CalcConfig {
+  port: number;
+  host: string;
+}
+
+function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be an integer between 0 and 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Fails fast, naming the variable, on a bad value. */
+export function loadCalcConfig(env: NodeJS.ProcessEnv = process.env): CalcConfig {
+  return { port: port('PORT', 3200, env), host: env.HOST || '0.0.0.0' };
+}

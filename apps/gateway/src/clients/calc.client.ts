@@ -1,0 +1,32 @@
+import { PathParam, RemoteGet, RemoteService, RequestHeader, unimplemented } from '@app/discovery';
+import { IsNumber } from 'class-validator';
+
+/** Calc's answer, validated on arrival so a misbehaving instance is caught at the edge. */
+export class CalcResult {
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  result!: number;
+}
+
+/** Declarative client of the `calc` service: each method is one remote call. */
+@RemoteService('calc')
+export class CalcClient {
+  @RemoteGet('/add/:a/:b', { response: CalcResult })
+  add(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+    return unimplemented();
+  }
+
+  @RemoteGet('/sub/:a/:b', { response: CalcResult })
+  sub(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+    return unimplemented();
+  }
+
+  @RemoteGet('/mul/:a/:b', { response: CalcResult })
+  mul(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+    return unimplemented();
+  }
+
+  @RemoteGet('/div/:a/:b', { response: CalcResult })
+  div(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+    return unimplemented();
+  }
+}

@@ -1,0 +1,31 @@
+import { DiscoveryModule } from '@app/discovery';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { CalcController } from './calc.controller';
+import { CalcClient } from './clients/calc.client';
+import { DiscoveryExceptionFilter } from './discovery-exception.filter';
+import { GatewayConfig } from './gateway.config';
+import { GATEWAY_ROUTES } from './gateway.constants';
+import { HealthController } from './health.controller';
+import { ProxyController } from './proxy/proxy.controller';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        DiscoveryModule.forRoot({ name: 'gateway' }),
+        DiscoveryModule.forFeature([CalcClient]),
+        TerminusModule,
+      ],
+      // ProxyController's catch-all route must be registered last so specific routes win.
+      controllers: [HealthController, CalcController, ProxyController],
+      providers: [
+        { provide: GATEWAY_ROUTES, useValue: config.routes },
+        { provide: APP_FILTER, useClass: DiscoveryExceptionFilter },
+      ],
+    };
+  }
+}

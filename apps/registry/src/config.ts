@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { InvalidConfigError } from './errors/invalid-config.error';
+
+/** Everything the registry reads from its environment, validated once at start. */
+export interface RegistryConfig {
+  /** `REGISTRY_PORT`, default 3100; 0 picks a free port. */
+  port: number;
+  /** `REGISTRY_HOST`, default 0.0.0.0. */
+  host: string;
+  /** `REGISTRY_DATA_DIR`, default ./data (absolute after resolution). */
+  dataDir: string;
+  /** `REGISTRY_TOKEN`; when set, writes need `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  /** `REGISTRY_SWEEP_INTERVAL_MS`, default 1000: how often expired instances are evicted. */
+  sweepIntervalMs: number;
+  /** `REGISTRY_SNAPSHOT_DELAY_MS`, default 2000: debounce between a change and the snapshot write. */
+  snapshotDelayMs: number;
+}
+
+/** Defaults, merged in this one place. */
+export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
+  port: 3100,
+  host: '0.0.0.0',
+  dataDir: './data',
+  token: undefined,
+  sweepIntervalMs: 1000,
+  snapshotDelayMs: 2000,
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the registry's configuration from `env` and fails fast, naming the variable, on a bad value.
+ * @example const config = loadRegistryConfig(process.env);
+ */
+export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
+  const token = env.REGISTRY_TOKEN;
+  if (token !== undefined && token.trim() === '') {
+    throw new InvalidConfigError('REGISTRY_TOKEN', 'must not be empty when set (unset it to disable auth)');
+  }
+  return resolveRegistryConfig({
+    port: integer(env, 'REGISTRY_PORT', 0, 65535),
+    host: nonEmpty(env, 'REGISTRY_HOST'),
+    dataDir: nonEmpty(env, 'REGISTRY_DATA_DIR'),
+    token,
+    sweepIntervalMs: integer(env, 'REGISTRY_SWEEP_INTERVAL_MS', 10, 3_600_000),
+    snapshotDelayMs: integer(env, 'REGISTRY_SNAPSHOT_DELAY_MS', 0, 3_600_000),
+  });
+}
+
+/** Fills unset fields with defaults and makes `dataDir` absolute. */
+export function resolveRegistryConfig(partial: Partial<RegistryConfig> = {}): RegistryConfig {
+  const merged: RegistryConfig = { ...DEFAULT_REGISTRY_CONFIG };
+  for (const key of Object.keys(partial) as (keyof RegistryConfig)[]) {
+    if (partial[key] !== undefined) Object.assign(merged, { [key]: partial[key] });
+  }
+  merged.dataDir = resolve(merged.dataDir);
+  return merged;
+}
+
+function integer(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw.trim())) throw new InvalidConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    throw new InvalidConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw new InvalidConfigError(name, 'must not be empty');
+  return raw.trim();
+}

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { Clock, systemClock } from '../clock';
+import { InstanceNameConflictError } from '../errors/instance-name-conflict.error';
+import { InstanceRegistration, RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
+import {
+  ChangeListener,
+  RegistrySnapshot,
+  RegistryStore,
+  SnapshottableStore,
+  UpsertResult,
+} from './registry-store.interface';
+
+interface Entry {
+  instance: RegistryInstance;
+  expiresAt: number;
+}
+
+const EMPTY: readonly RegistryInstance[] = Object.freeze([]);
+
+/**
+ * The default store: everything in process memory, made durable by snapshots.
+ *
+ * Per-service arrays are copy-on-write, so a caller holding an array from `get()` never sees it
+ * change under it and reads never copy. Instance objects are replaced on any real change; only
+ * `lastHeartbeat` is updated in place by a plain renewal, which keeps the heartbeat path free of
+ * allocations beyond one timestamp string.
+ */
+export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byService = new Map<string, readonly RegistryInstance[]>();
+  private readonly listeners = new Set<ChangeListener>();
+  private currentRevision = 0;
+  private stateCache: RegistryState | undefined;
+
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly newId: (name: string) => string = randomInstanceId,
+  ) {}
+
+  async upsert(registration: InstanceRegistration): Promise<UpsertResult> {
+    return this.upsertSync(registration);
+  }
+
+  /** Synchronous core of {@link upsert}. @internal */
+  upsertSync(registration: InstanceRegistration): UpsertResult {
+    const now = this.clock.now();
+    const id = registration.id ?? this.unusedId(registration.name);
+    const entry = this.entries.get(id);
+    if (entry === undefined) {
+      const instance = toInstance(registration, id, new Date(now).toISOString(), now);
+      this.entries.set(id, { instance, expiresAt: now + registration.ttlSeconds * 1000 });
+      this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
+      return { instance, created: true, revision: this.bump() };
+    }
+    const current = entry.instance;
+    if (current.name !== registration.name) {
+      throw new InstanceNameConflictError(id, current.name, registration.name);
+    }
+    entry.expiresAt = now + registration.ttlSeconds * 1000;
+    if (sameFields(current, registration)) {
+      current.lastHeartbeat = new Date(now).toISOString();
+      return { instance: current, created: false, revision: this.currentRevision };
+    }
+    const updated = toInstance(registration, id, current.registeredAt, now);
+    entry.instance = updated;
+    const siblings = this.byService.get(updated.name) ?? EMPTY;
+    this.byService.set(
+      updated.name,
+      siblings.map((instance) => (instance.id === id ? updated : instance)),
+    );
+    return { instance: updated, created: false, revision: this.bump() };
+  }
+
+  async deregister(name: string, id: string): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (entry === undefined || entry.instance.name !== name) return false;
+    this.remove(entry.instance);
+    this.bump();
+    return true;
+  }
+
+  async get(name: string, tag?: string): Promise<readonly RegistryInstance[]> {
+    const instances = this.byService.get(name) ?? EMPTY;
+    return tag === undefined ? instances : instances.filter((instance) => instance.tags.includes(tag));
+  }
+
+  async all(): Promise<RegistryState> {
+    if (this.stateCache === undefined) {
+      const services: ServiceMap = {};
+      for (const [name, instances] of this.byService) services[name] = instances;
+      this.stateCache = { revision: this.currentRevision, services };
+    }
+    return this.stateCache;
+  }
+
+  async revision(): Promise<number> {
+    return this.currentRevision;
+  }
+
+  async expire(): Promise<readonly RegistryInstance[]> {
+    const now = this.clock.now();
+    const evicted: RegistryInstance[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.expiresAt <= now) evicted.push(entry.instance);
+    }
+    if (evicted.length === 0) return evicted;
+    for (const instance of evicted) this.remove(instance);
+    this.bump();
+    return evicted;
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  toSnapshot(): RegistrySnapshot {
+    return {
+      version: 1,
+      revision: this.currentRevision,
+      savedAt: new Date(this.clock.now()).toISOString(),
+      instances: [...this.entries.values()].map((entry) => entry.instance),
+    };
+  }
+
+  restore(snapshot: RegistrySnapshot): void {
+    const now = this.clock.now();
+    const heartbeat = new Date(now).toISOString();
+    this.entries.clear();
+    this.byService.clear();
+    for (const saved of snapshot.instances) {
+      const instance: RegistryInstance = { ...saved, lastHeartbeat: heartbeat };
+      this.entries.set(instance.id, { instance, expiresAt: now + instance.ttlSeconds * 1000 });
+      this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
+    }
+    // +1: the restored state differs from what the snapshot's revision described (fresh TTLs),
+    // and clients that saw the saved revision must not mistake it for "nothing changed".
+    this.currentRevision = Math.max(this.currentRevision, snapshot.revision);
+    this.bump();
+  }
+
+  private remove(instance: RegistryInstance): void {
+    this.entries.delete(instance.id);
+    const remaining = (this.byService.get(instance.name) ?? EMPTY).filter((other) => other.id !== instance.id);
+    if (remaining.length === 0) this.byService.delete(instance.name);
+    else this.byService.set(instance.name, remaining);
+  }
+
+  private bump(): number {
+    this.currentRevision += 1;
+    this.stateCache = undefined;
+    for (const listener of this.listeners) listener(this.currentRevision);
+    return this.currentRevision;
+  }
+
+  private unusedId(name: string): string {
+    let id = this.newId(name);
+    while (this.entries.has(id)) id = this.newId(name);
+    return id;
+  }
+}
+
+function randomInstanceId(name: string): string {
+  return `${name}-${randomBytes(6).toString('hex')}`;
+}
+
+function toInstance(
+  registration: InstanceRegistration,
+  id: string,
+  registeredAt: string,
+  now: number,
+): RegistryInstance {
+  return {
+    id,
+    name: registration.name,
+    host: registration.host,
+    port: registration.port,
+    protocol: registration.protocol,
+    tags: [...registration.tags],
+    metadata: { ...registration.metadata },
+    weight: registration.weight,
+    ttlSeconds: registration.ttlSeconds,
+    status: 'passing',
+    registeredAt,
+    lastHeartbeat: new Date(now).toISOString(),
+  };
+}
+
+function sameFields(current: RegistryInstance, next: InstanceRegistration): boolean {
+  return (
+    current.host === next.host &&
+    current.port === next.port &&
+    current.protocol === next.protocol &&
+    current.weight === next.weight &&
+    current.ttlSeconds === next.ttlSeconds &&
+    sameList(current.tags, next.tags) &&
+    sameMap(current.metadata, next.metadata)
+  );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  let count = 0;
+  for (const key in b) {
+    if (!Object.hasOwn(a, key) || a[key] !== b[key]) return false;
+    count++;
+  }
+  return Object.keys(a).length === count;
+}

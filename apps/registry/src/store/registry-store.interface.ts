@@ -1,0 +1,62 @@
+import { InstanceRegistration, RegistryInstance, RegistryState } from '../registry/instance.entity';
+
+/** Outcome of a register/renew call. */
+export interface UpsertResult {
+  /** The instance as stored (JSON-ready; do not mutate). */
+  instance: RegistryInstance;
+  /** True when the id was not registered before (the API answers 201). */
+  created: boolean;
+  /** Revision after the call. */
+  revision: number;
+}
+
+/** Called after every revision change with the new revision. */
+export type ChangeListener = (revision: number) => void;
+
+/**
+ * Where the registry keeps its instances. Controllers talk only to this interface (behind the
+ * `REGISTRY_STORE` token), so a Redis or etcd store is one new file plus one provider line.
+ *
+ * Revision rules every store must keep: the revision only grows; it bumps on a new registration,
+ * a deregistration, an eviction sweep that removed something, and a renewal that changed any
+ * field other than `lastHeartbeat`. A plain renewal does not bump it.
+ */
+export interface RegistryStore {
+  /**
+   * Registers `registration` or renews the instance with its id, pushing its expiry to now + TTL.
+   * @throws InstanceNameConflictError when the id is registered under another name (nothing changes).
+   */
+  upsert(registration: InstanceRegistration): Promise<UpsertResult>;
+  /** Removes an instance; false when `name` holds no instance `id`. */
+  deregister(name: string, id: string): Promise<boolean>;
+  /** Live instances of `name`, optionally only those carrying `tag`; `[]` when unknown. */
+  get(name: string, tag?: string): Promise<readonly RegistryInstance[]>;
+  /** Every service at the current revision. */
+  all(): Promise<RegistryState>;
+  /** The current revision. */
+  revision(): Promise<number>;
+  /** Evicts instances whose TTL ran out; resolves with what was evicted. */
+  expire(): Promise<readonly RegistryInstance[]>;
+  /** Subscribes to revision changes; returns the unsubscribe function. */
+  onChange(listener: ChangeListener): () => void;
+}
+
+/** On-disk shape of a snapshot. */
+export interface RegistrySnapshot {
+  version: 1;
+  revision: number;
+  savedAt: string;
+  instances: RegistryInstance[];
+}
+
+/** A store that lives in process memory and so needs snapshots to survive a restart. */
+export interface SnapshottableStore {
+  toSnapshot(): RegistrySnapshot;
+  /** Replaces the state with `snapshot`, giving every instance a fresh full TTL from now. */
+  restore(snapshot: RegistrySnapshot): void;
+}
+
+export function isSnapshottable(store: RegistryStore): store is RegistryStore & SnapshottableStore {
+  const candidate = store as Partial<SnapshottableStore>;
+  return typeof candidate.toSnapshot === 'function' && typeof candidate.restore === 'function';
+}

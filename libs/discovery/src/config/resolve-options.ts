@@ -1,0 +1,176 @@
+import {
+  DiscoveryModuleOptions,
+  LoadBalancingStrategyName,
+  ResolvedDiscoveryOptions,
+} from '../interfaces/discovery-options.interface';
+import { InstanceProtocol } from '../interfaces/service-instance.interface';
+import { INVALID_OPTION, NAME_REQUIRED } from '../discovery.messages';
+import { firstExternalIPv4 } from './advertise-address';
+import { DiscoveryConfigError } from './discovery-config.error';
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const PROTOCOLS: readonly InstanceProtocol[] = ['http', 'https', 'grpc'];
+const STRATEGIES: readonly LoadBalancingStrategyName[] = [
+  'round-robin',
+  'random',
+  'weighted',
+  'least-outstanding',
+  'p2c-ewma',
+];
+const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:3100';
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new DiscoveryConfigError(option, INVALID_OPTION(option, expected, got));
+}
+
+function envValue(env: NodeJS.ProcessEnv, variable: string): string | undefined {
+  const raw = env[variable];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/** A number from the option, else from the environment variable (named in the error), else the fallback. */
+function numberOf(
+  option: string,
+  value: number | undefined,
+  env: NodeJS.ProcessEnv,
+  variable: string | undefined,
+  fallback: number,
+): number {
+  if (value !== undefined) return value;
+  const raw = variable ? envValue(env, variable) : undefined;
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isFinite(parsed)) fail(`${option} (env ${variable})`, 'a number', raw);
+  return parsed;
+}
+
+function integerIn(option: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(option, `an integer between ${min} and ${max}`, value);
+  }
+  return value;
+}
+
+function normalizeUrl(url: unknown): string {
+  if (typeof url !== 'string') return fail('urls', 'http(s) URLs', url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return fail('urls', 'http(s) URLs', url);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail('urls', 'http(s) URLs', url);
+  return parsed.origin + parsed.pathname.replace(/\/+$/, '');
+}
+
+function stringRecord(option: string, value: Record<string, string>, max: number): Record<string, string> {
+  const entries = Object.entries(value);
+  if (entries.length > max || entries.some(([, v]) => typeof v !== 'string')) {
+    fail(option, `at most ${max} string entries`, value);
+  }
+  return { ...value };
+}
+
+/**
+ * Merges options, environment variables and defaults (in that order of precedence) and validates
+ * the result once, throwing a {@link DiscoveryConfigError} that names the bad option.
+ *
+ * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN`, `ADVERTISE_HOST`,
+ * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`.
+ *
+ * @example
+ * const config = resolveDiscoveryOptions({ name: 'calc' }); // ttl 30 s, heartbeat every 10 s
+ */
+export function resolveDiscoveryOptions(
+  options: DiscoveryModuleOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedDiscoveryOptions {
+  const register = options.register ?? true;
+  const name = options.name;
+  if (name !== undefined && (typeof name !== 'string' || !NAME_PATTERN.test(name))) {
+    fail('name', `a name matching ${NAME_PATTERN}`, name);
+  }
+  if (register && !name) throw new DiscoveryConfigError('name', NAME_REQUIRED());
+
+  const ttlSeconds = integerIn(
+    'ttlSeconds',
+    numberOf('ttlSeconds', options.ttlSeconds, env, 'DISCOVERY_TTL_SECONDS', 30),
+    1,
+    3600,
+  );
+  const heartbeatIntervalMs = numberOf(
+    'heartbeatIntervalMs',
+    options.heartbeatIntervalMs,
+    env,
+    'DISCOVERY_HEARTBEAT_MS',
+    Math.round((ttlSeconds * 1000) / 3),
+  );
+  // A renewal slower than the TTL lets the registration expire between heartbeats.
+  if (!(heartbeatIntervalMs > 0 && heartbeatIntervalMs < ttlSeconds * 1000)) {
+    fail('heartbeatIntervalMs', `a positive number of ms below the TTL (${ttlSeconds * 1000} ms)`, heartbeatIntervalMs);
+  }
+
+  if (options.port !== undefined) integerIn('port', options.port, 1, 65535);
+  const protocol = options.protocol ?? 'http';
+  if (!PROTOCOLS.includes(protocol)) fail('protocol', PROTOCOLS.join(' | '), protocol);
+  const weight = integerIn('weight', options.weight ?? 1, 1, 1000);
+
+  const tags = options.tags ?? [];
+  if (!Array.isArray(tags) || tags.length > 32 || tags.some((tag) => typeof tag !== 'string')) {
+    fail('tags', 'at most 32 strings', tags);
+  }
+  const metadata = stringRecord('metadata', options.metadata ?? {}, 64);
+
+  if (options.urls !== undefined && (!Array.isArray(options.urls) || options.urls.length === 0)) {
+    fail('urls', 'at least one registry URL', options.urls);
+  }
+  const rawUrls = options.urls ?? envValue(env, 'REGISTRY_URL')?.split(',').filter((url) => url.trim() !== '');
+  const urls = (rawUrls && rawUrls.length > 0 ? rawUrls : [DEFAULT_REGISTRY_URL]).map(normalizeUrl);
+
+  const loadBalancing = options.loadBalancing ?? 'round-robin';
+  const isStrategyObject =
+    typeof loadBalancing === 'object' && loadBalancing !== null && typeof loadBalancing.select === 'function';
+  if (!isStrategyObject && !STRATEGIES.includes(loadBalancing as LoadBalancingStrategyName)) {
+    fail('loadBalancing', `${STRATEGIES.join(' | ')} or a strategy object`, loadBalancing);
+  }
+
+  const timeoutMs = options.timeoutMs ?? 5000;
+  if (!(timeoutMs > 0)) fail('timeoutMs', 'a positive number of ms', timeoutMs);
+  const retries = integerIn('retries', options.retries ?? 2, 0, 100);
+  const retryBackoffMs = options.retryBackoffMs ?? 25;
+  if (!(retryBackoffMs >= 0)) fail('retryBackoffMs', 'a non-negative number of ms', retryBackoffMs);
+  const consecutiveFailures = integerIn(
+    'outlierEjection.consecutiveFailures',
+    options.outlierEjection?.consecutiveFailures ?? 5,
+    1,
+    1_000_000,
+  );
+  const cooldownMs = options.outlierEjection?.cooldownMs ?? 10_000;
+  if (!(cooldownMs >= 0)) fail('outlierEjection.cooldownMs', 'a non-negative number of ms', cooldownMs);
+
+  const host = options.host ?? envValue(env, 'ADVERTISE_HOST') ?? firstExternalIPv4();
+  if (typeof host !== 'string' || host.trim() === '') fail('host', 'a non-empty host', host);
+
+  return {
+    name,
+    register,
+    host,
+    port: options.port,
+    protocol,
+    instanceId: options.instanceId ?? envValue(env, 'DISCOVERY_INSTANCE_ID'),
+    tags: [...tags],
+    metadata,
+    weight,
+    ttlSeconds,
+    heartbeatIntervalMs,
+    urls,
+    token: options.token ?? envValue(env, 'REGISTRY_TOKEN'),
+    zone: options.zone ?? envValue(env, 'DISCOVERY_ZONE') ?? metadata.zone,
+    loadBalancing,
+    timeoutMs,
+    retries,
+    retryBackoffMs,
+    outlierEjection: { consecutiveFailures, cooldownMs },
+    watch: options.watch ?? true,
+  };
+}

@@ -1,0 +1,39 @@
+export * from './discovery.module';
+export { DISCOVERY_MODULE_OPTIONS } from './discovery.module-definition';
+export { INSTANCE_SOURCE } from './discovery.constants';
+export * from './interfaces/service-instance.interface';
+export type {
+  DiscoveryModuleOptions,
+  LoadBalancingStrategyName,
+  OutlierEjectionOptions,
+} from './interfaces/discovery-options.interface';
+export type { InstanceSource } from './resolution/instance-source.interface';
+export { InstanceCache } from './resolution/instance-cache';
+export { RegistrationService } from './registration/registration.service';
+export { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
+
+export { ServiceClient } from './client/service-client';
+export type {
+  HttpMethod,
+  ServiceRequest,
+  ServiceStreamRequest,
+  ServiceStreamResponse,
+} from './client/service-request.interface';
+export { RemoteService } from './decorators/remote-service.decorator';
+export { RemoteDelete, RemoteGet, RemotePatch, RemotePost, RemotePut } from './decorators/http-method.decorators';
+export { PathParam, QueryParam, RequestBody, RequestHeader } from './decorators/param.decorators';
+export { unimplemented } from './decorators/unimplemented';
+
+export type { LoadBalancingStrategy, SelectionContext } from './load-balancing/load-balancing-strategy.interface';
+export { RoundRobinStrategy } from './load-balancing/round-robin.strategy';
+export { RandomStrategy } from './load-balancing/random.strategy';
+export { WeightedRoundRobinStrategy } from './load-balancing/weighted-round-robin.strategy';
+export { LeastOutstandingStrategy } from './load-balancing/least-outstanding.strategy';
+export { P2cEwmaStrategy } from './load-balancing/p2c-ewma.strategy';
+
+export { DiscoveryError } from './errors/discovery.error';
+export { NoAvailableInstanceError } from './errors/no-available-instance.error';
+export { RemoteHttpError } from './errors/remote-http.error';
+export { RemoteTimeoutError } from './errors/remote-timeout.error';
+export { RemoteUnavailableError } from './errors/remote-unavailable.error';
+export { ResponseValidationError } from './errors/response-validation.error';

@@ -1,0 +1,59 @@
+import { ExponentialBackoff, IBackoff } from 'cockatiel';
+
+/** Methods that may be repeated without changing the outcome (RFC 9110 §9.2.2), so safe to retry. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** Answers a retry on another instance may fix. */
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+/** Errors raised before a single byte left: the server never saw the request. */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+
+/** @internal */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method);
+}
+
+/** @internal */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
+}
+
+/** Whether an answer counts against the instance's circuit: 500/502/503/504 do, 4xx never. @internal */
+export function isFailureStatus(status: number): boolean {
+  return status === 500 || RETRYABLE_STATUSES.has(status);
+}
+
+/** True when the error proves the request never reached a server, so even a POST may be retried. @internal */
+export function neverReachedServer(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NEVER_SENT_CODES.has(code);
+}
+
+/**
+ * Jittered exponential backoff between attempts (cockatiel's decorrelated jitter), capped at
+ * 8× the base so a retry never waits long. @internal
+ */
+export class RetryBackoff {
+  private readonly factory: ExponentialBackoff<unknown> | undefined;
+
+  constructor(baseMs: number) {
+    this.factory = baseMs > 0 ? new ExponentialBackoff({ initialDelay: baseMs, maxDelay: baseMs * 8 }) : undefined;
+  }
+
+  /** Waits before the next attempt; `previous` is what the last wait returned (undefined at first). */
+  async wait(previous: IBackoff<unknown> | undefined): Promise<IBackoff<unknown> | undefined> {
+    if (!this.factory) return undefined;
+    const next = previous ? previous.next(undefined) : this.factory.next();
+    await new Promise<void>((resolve) => setTimeout(resolve, next.duration));
+    return next;
+  }
+}

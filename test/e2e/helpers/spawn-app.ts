@@ -1,0 +1,107 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export type AppName = 'registry' | 'calc' | 'gateway';
+
+export interface RunningApp {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly proc: ChildProcess;
+  /** Sends `signal` and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGKILL, resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** Everything the process printed so far (stdout + stderr). */
+  output(): string;
+}
+
+const ROOT = join(__dirname, '..', '..', '..');
+const LISTENING = /listening on (https?:\/\/[^\s/]+)/;
+const running = new Set<ChildProcess>();
+
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+const PORT_VARIABLE: Record<AppName, string> = {
+  registry: 'REGISTRY_PORT',
+  calc: 'PORT',
+  gateway: 'PORT',
+};
+
+/**
+ * Spawns the built app (`dist/apps/<app>/main.js`) and resolves once it logs the URL it listens on.
+ * The port defaults to 0 (a free one); the app reports the real one.
+ */
+export function startApp(app: AppName, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningApp> {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      ADVERTISE_HOST: '127.0.0.1',
+      [PORT_VARIABLE[app]]: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(proc);
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => {
+    proc.once('exit', (code, signal) => {
+      running.delete(proc);
+      resolve(code ?? (signal ? null : code));
+    });
+  });
+
+  return new Promise<RunningApp>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${app} did not report listening within ${timeoutMs} ms. Output:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = LISTENING.exec(output);
+      if (!match) return;
+      proc.stdout?.off('data', onData);
+      proc.stdout?.on('data', (more: Buffer) => (output += more.toString()));
+      clearTimeout(timer);
+      const url = match[1].replace('0.0.0.0', '127.0.0.1');
+      resolve({
+        url,
+        port: Number(new URL(url).port),
+        pid: proc.pid ?? -1,
+        proc,
+        output: () => output,
+        stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+          return exited;
+        },
+        kill: async () => {
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+          await exited;
+        },
+      });
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${app} exited with ${code} before listening. Output:\n${output}`));
+    });
+  });
+}
+
+/** Stops every app this helper started; call from afterAll. */
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (proc) =>
+        new Promise<void>((resolve) => {
+          proc.once('exit', () => resolve());
+          proc.kill('SIGKILL');
+        }),
+    ),
+  );
+}

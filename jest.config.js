@@ -1,5 +1,6 @@
 /** Two projects: fast unit specs beside the code, and e2e specs that boot real servers. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+// Specs are transpiled file by file (fast); `npm run typecheck` is where types are checked.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 const moduleNameMapper = {
   '^@app/discovery$': '<rootDir>/libs/discovery/src',
   '^@app/discovery/(.*)$': '<rootDir>/libs/discovery/src/$1',

@@ -129,7 +129,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     this.entries.clear();
     this.byService.clear();
     for (const saved of snapshot.instances) {
-      const instance: RegistryInstance = { ...saved, lastHeartbeat: heartbeat };
+      const instance: RegistryInstance = { ...saved, status: 'passing', lastHeartbeat: heartbeat };
       this.entries.set(instance.id, { instance, expiresAt: now + instance.ttlSeconds * 1000 });
       this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
     }

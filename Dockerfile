@@ -1,0 +1,21 @@
+# One image for every app; docker-compose picks the app by command.
+FROM node:20-alpine AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY nest-cli.json tsconfig.json ./
+COPY apps ./apps
+COPY libs ./libs
+RUN npm run build && npm prune --omit=dev && npm cache clean --force
+
+FROM node:20-alpine AS runtime
+ENV NODE_ENV=production REGISTRY_DATA_DIR=/data
+WORKDIR /app
+# The registry's snapshot volume must be writable by the unprivileged user.
+RUN mkdir -p /data && chown node:node /data
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000 3100 3200
+CMD ["node", "dist/apps/registry/main.js"]

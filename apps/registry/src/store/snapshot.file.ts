@@ -1,0 +1,97 @@
+import { Logger } from '@nestjs/common';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INSTANCE_PROTOCOLS, RegistryInstance } from '../registry/instance.entity';
+import { RegistrySnapshot } from './registry-store.interface';
+
+export const SNAPSHOT_FILE_NAME = 'registry.json';
+
+/**
+ * Reads and writes `<dataDir>/registry.json`. Writes are atomic (temp file in the same directory,
+ * fsync, rename), so a crash mid-write leaves the previous snapshot intact.
+ */
+export class SnapshotFile {
+  private readonly logger = new Logger('Snapshot');
+  readonly path: string;
+
+  constructor(private readonly dataDir: string) {
+    this.path = join(dataDir, SNAPSHOT_FILE_NAME);
+  }
+
+  /**
+   * The saved snapshot, or undefined when there is none. A snapshot that cannot be parsed is moved
+   * aside to `registry.json.corrupt-<timestamp>` (kept for inspection) and treated as absent.
+   */
+  async read(): Promise<RegistrySnapshot | undefined> {
+    await mkdir(this.dataDir, { recursive: true });
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return parseSnapshot(text);
+    } catch (error) {
+      const aside = `${this.path}.corrupt-${Date.now()}`;
+      await rename(this.path, aside);
+      this.logger.warn(`Corrupt snapshot moved to ${aside} (${(error as Error).message}); starting empty`);
+      return undefined;
+    }
+  }
+
+  async write(snapshot: RegistrySnapshot): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(snapshot));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, this.path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** Parses and checks a snapshot's shape; throws on anything that is not one. @internal */
+export function parseSnapshot(text: string): RegistrySnapshot {
+  const value: unknown = JSON.parse(text);
+  if (!isRecord(value) || value.version !== 1) throw new Error('unknown snapshot version');
+  if (!Number.isSafeInteger(value.revision) || (value.revision as number) < 0) throw new Error('bad revision');
+  if (!Array.isArray(value.instances)) throw new Error('instances is not an array');
+  value.instances.forEach((instance, index) => {
+    if (!isInstance(instance)) throw new Error(`instances[${index}] is not an instance`);
+  });
+  return value as unknown as RegistrySnapshot;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isInstance(value: unknown): value is RegistryInstance {
+  if (!isRecord(value)) return false;
+  const { id, name, host, port, protocol, tags, metadata, weight, ttlSeconds, registeredAt } = value;
+  return (
+    typeof id === 'string' &&
+    typeof name === 'string' &&
+    typeof host === 'string' &&
+    Number.isInteger(port) &&
+    INSTANCE_PROTOCOLS.includes(protocol as RegistryInstance['protocol']) &&
+    Array.isArray(tags) &&
+    tags.every((tag) => typeof tag === 'string') &&
+    isRecord(metadata) &&
+    Object.values(metadata).every((entry) => typeof entry === 'string') &&
+    Number.isInteger(weight) &&
+    Number.isInteger(ttlSeconds) &&
+    (ttlSeconds as number) > 0 &&
+    typeof registeredAt === 'string'
+  );
+}

@@ -1,0 +1,59 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import axios, { AxiosInstance } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Readable } from 'node:stream';
+import { ServiceInstance } from '../interfaces/service-instance.interface';
+import { HttpTransport, TransportRequest, TransportResponse } from './http-transport.interface';
+
+/**
+ * HTTP over axios with keep-alive agents. Kept only so it can be measured against
+ * {@link UndiciTransport} (see bench/transport.bench.ts); select it with `DISCOVERY_TRANSPORT=axios`.
+ */
+@Injectable()
+export class AxiosTransport implements HttpTransport, OnModuleDestroy {
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+  private readonly axios: AxiosInstance;
+
+  constructor(options: { connections?: number } = {}) {
+    const maxSockets = options.connections ?? 32;
+    this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
+    this.axios = axios.create({
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      responseType: 'stream',
+      // Statuses are the call path's business, not axios's.
+      validateStatus: () => true,
+      maxRedirects: 0,
+      decompress: false,
+      transformRequest: [(data: unknown) => data],
+    });
+  }
+
+  async send(instance: ServiceInstance, request: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+    const scheme = instance.protocol === 'https' ? 'https' : 'http';
+    const response = await this.axios.request<Readable>({
+      url: `${scheme}://${instance.host}:${instance.port}${request.path}`,
+      method: request.method,
+      headers: request.headers as Record<string, string>,
+      data: request.body,
+      signal,
+    });
+    const headers: Record<string, string | string[] | undefined> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      headers[name] = Array.isArray(value) ? value.map(String) : value == null ? undefined : String(value);
+    }
+    return { statusCode: response.status, headers, body: response.data };
+  }
+
+  async close(): Promise<void> {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+}

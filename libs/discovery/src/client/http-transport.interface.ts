@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { ServiceInstance } from '../interfaces/service-instance.interface';
+
+/** Request headers as the transport takes them (multi-valued headers as arrays). */
+export type TransportHeaders = Record<string, string | string[] | undefined>;
+
+/** One HTTP request to one instance. `path` already carries the query string. @internal */
+export interface TransportRequest {
+  method: string;
+  path: string;
+  headers?: TransportHeaders;
+  body?: string | Buffer | Readable;
+}
+
+/** The answer, with the body still unread. The caller must consume or destroy `body`. @internal */
+export interface TransportResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+/**
+ * The seam between the call path and an HTTP client. Errors keep the client's `code`
+ * (ECONNREFUSED, UND_ERR_SOCKET, ...) so the retry policy can tell "never sent" from "maybe sent".
+ */
+export interface HttpTransport {
+  send(instance: ServiceInstance, request: TransportRequest, signal: AbortSignal): Promise<TransportResponse>;
+  /** Releases pooled connections. */
+  close?(): Promise<void>;
+}
+
+/** Token of the {@link HttpTransport} the ServiceClient uses. */
+export const HTTP_TRANSPORT = Symbol('HTTP_TRANSPORT');
+
+/** Built-in transports. 'undici' is the default and the fast one; 'axios' exists for comparison. */
+export type TransportName = 'undici' | 'axios';
+
+/** Reads the body to the end as text. Uses undici's own consumer when present (faster). @internal */
+export async function readText(body: Readable): Promise<string> {
+  const withText = body as Readable & { text?: () => Promise<string> };
+  if (typeof withText.text === 'function') return withText.text();
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Throws away the rest of a body so the connection can be reused. @internal */
+export function discard(body: Readable): void {
+  const withDump = body as Readable & { dump?: () => Promise<void> };
+  if (typeof withDump.dump === 'function') {
+    withDump.dump().catch(() => undefined);
+  } else {
+    body.resume();
+    body.on('error', () => undefined);
+  }
+}

@@ -1,0 +1,71 @@
+import { ServiceInstance } from '../interfaces/service-instance.interface';
+import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
+import { OutlierEjection } from '../resilience/outlier-ejection';
+import { InstanceFilter } from './service-request.interface';
+
+/**
+ * Filtering before selection: candidates → filter (tags/metadata) → drop ejected → avoid instances
+ * already tried in this call (when others remain) → prefer the caller's zone (when any remains) →
+ * a list of one short-circuits → the strategy picks. Allocates nothing in the common case
+ * (no filter, nothing ejected, no zone, first attempt). @internal
+ */
+export class InstanceSelector {
+  /** Zone preference per candidate list; the source hands out the same array until membership changes. */
+  private readonly zoneCache = new WeakMap<readonly ServiceInstance[], readonly ServiceInstance[]>();
+
+  constructor(
+    private readonly ejection: OutlierEjection,
+    private readonly zone: string | undefined,
+  ) {}
+
+  select(
+    service: string,
+    candidates: readonly ServiceInstance[],
+    strategy: LoadBalancingStrategy,
+    filter: InstanceFilter | undefined,
+    tried: readonly ServiceInstance[] | undefined,
+    attempt: number,
+  ): ServiceInstance | undefined {
+    let list = candidates;
+    if (filter) list = list.filter((instance) => matches(instance, filter));
+    if (!this.ejection.allClosed) list = list.filter((instance) => this.ejection.isAvailable(instance.id));
+    if (tried && tried.length > 0) {
+      const fresh = list.filter((instance) => !tried.some((t) => t.id === instance.id));
+      if (fresh.length > 0) list = fresh;
+    }
+    if (this.zone !== undefined && list.length > 1) list = this.preferZone(list, list === candidates);
+    if (list.length === 0) return undefined;
+    if (list.length === 1) return list[0];
+    return strategy.select(list, { service, attempt });
+  }
+
+  /** Why nothing was selected, for the error message. */
+  explain(candidates: readonly ServiceInstance[], filter: InstanceFilter | undefined): string {
+    if (candidates.length === 0) return 'none registered';
+    const filtered = filter ? candidates.filter((instance) => matches(instance, filter)) : candidates;
+    if (filtered.length === 0) return `none of ${candidates.length} match the filter`;
+    return `all ${filtered.length} ejected after consecutive failures`;
+  }
+
+  private preferZone(list: readonly ServiceInstance[], cacheable: boolean): readonly ServiceInstance[] {
+    if (cacheable) {
+      const cached = this.zoneCache.get(list);
+      if (cached) return cached;
+    }
+    const inZone = list.filter((instance) => instance.metadata?.zone === this.zone);
+    const preferred = inZone.length > 0 ? inZone : list;
+    if (cacheable) this.zoneCache.set(list, preferred);
+    return preferred;
+  }
+}
+
+/** @internal */
+export function matches(instance: ServiceInstance, filter: InstanceFilter): boolean {
+  if (filter.tags) {
+    for (const tag of filter.tags) if (!instance.tags.includes(tag)) return false;
+  }
+  if (filter.metadata) {
+    for (const key in filter.metadata) if (instance.metadata[key] !== filter.metadata[key]) return false;
+  }
+  return true;
+}

@@ -1,0 +1,88 @@
+import { QueryValue } from './service-request.interface';
+import { TransportHeaders } from './http-transport.interface';
+
+/** Appends `query` to `path` (arrays repeat the key; undefined values are dropped). @internal */
+export function buildPath(path: string, query: Record<string, QueryValue> | undefined): string {
+  if (!query) return path;
+  let qs = '';
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined) continue;
+    const k = encodeURIComponent(key);
+    if (Array.isArray(value)) {
+      for (const item of value) qs += `${qs ? '&' : ''}${k}=${encodeURIComponent(String(item))}`;
+    } else {
+      qs += `${qs ? '&' : ''}${k}=${encodeURIComponent(String(value))}`;
+    }
+  }
+  if (!qs) return path;
+  return path + (path.includes('?') ? '&' : '?') + qs;
+}
+
+/** Body ready for the wire, with the headers it needs. @internal */
+export interface EncodedBody {
+  body: string | Buffer | undefined;
+  headers: Record<string, string> | undefined;
+}
+
+/** JSON-encodes `body` unless it is a Buffer or string; adds a content-type only when one is missing. @internal */
+export function encodeBody(body: unknown, headers: Record<string, string> | undefined): EncodedBody {
+  if (body === undefined) return { body: undefined, headers };
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return { body, headers };
+  const json = JSON.stringify(body);
+  if (headers && hasHeader(headers, 'content-type')) return { body: json, headers };
+  return { body: json, headers: { ...headers, 'content-type': 'application/json' } };
+}
+
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}
+
+/** Headers a proxy must not forward (RFC 9110 §7.6.1), plus ones undici refuses or sets itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'host',
+]);
+
+/** A copy of `headers` without hop-by-hop headers or those named in `Connection`. @internal */
+export function forwardableHeaders(
+  headers: Record<string, string | string[] | undefined> | undefined,
+): TransportHeaders | undefined {
+  if (!headers) return undefined;
+  const connection = headers['connection'] ?? headers['Connection'];
+  const named =
+    typeof connection === 'string' ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : undefined;
+  const out: TransportHeaders = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
+    out[lower] = value;
+  }
+  return out;
+}
+
+/** Parses an answer: JSON when the content-type says so, else text; empty JSON bodies are undefined. @internal */
+export function parseBody(text: string, contentType: string | string[] | undefined): unknown {
+  const type = Array.isArray(contentType) ? contentType[0] : contentType;
+  if (type && type.includes('json')) {
+    if (text.length === 0) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

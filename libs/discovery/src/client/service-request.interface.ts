@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import { ServiceInstance } from '../interfaces/service-instance.interface';
+import { StrategySpec } from '../load-balancing/strategy.registry';
+
+/** HTTP methods a service call may use. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** One query parameter's value; arrays repeat the key, `undefined` drops it. */
+export type QueryValue = string | number | boolean | undefined | Array<string | number | boolean>;
+
+/** Restricts the candidate instances: every tag must be present and every metadata entry equal. */
+export interface InstanceFilter {
+  tags?: string[];
+  metadata?: Record<string, string>;
+}
+
+/** Options shared by {@link ServiceRequest} and {@link ServiceStreamRequest}. */
+export interface ServiceCallOptions {
+  /** Registered service name to call. */
+  service: string;
+  /** Default GET. */
+  method?: HttpMethod;
+  /** Path on the instance, e.g. `/add/1/2`. May already carry a query string. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  /** Per-attempt timeout. Default the module's `timeoutMs` (5 s). */
+  timeoutMs?: number;
+  /** Retries on another instance (idempotent methods, or when nothing was sent). Default the module's `retries` (2). */
+  retries?: number;
+  /** Load-balancing strategy for this call. Default the client's, else the module's. */
+  strategy?: StrategySpec;
+  filter?: InstanceFilter;
+  /** Aborts the call (not counted against the instance). */
+  signal?: AbortSignal;
+}
+
+/**
+ * A buffered call: the answer is read whole and parsed.
+ *
+ * @example
+ * ```ts
+ * const { result } = await client.request<{ result: number }>({ service: 'calc', path: '/add/1/2' });
+ * ```
+ */
+export interface ServiceRequest extends ServiceCallOptions {
+  /** JSON-encoded unless a Buffer or string. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A streamed call, for proxies: neither the request nor the answer body is buffered. */
+export interface ServiceStreamRequest extends ServiceCallOptions {
+  /** Hop-by-hop headers (connection, keep-alive, transfer-encoding, upgrade, expect, te, trailer, host, proxy-*) are dropped. */
+  headers?: Record<string, string | string[] | undefined>;
+  /** A Readable body is never retried once sending may have started. */
+  body?: Readable | Buffer | string;
+}
+
+/** The upstream's answer with its body unread. Consume or destroy `body`. */
+export interface ServiceStreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+  /** The instance that answered. */
+  instance: ServiceInstance;
+}

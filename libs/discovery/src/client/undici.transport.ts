@@ -1,0 +1,106 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Pool } from 'undici';
+import { ServiceInstance } from '../interfaces/service-instance.interface';
+import { HttpTransport, TransportRequest, TransportResponse } from './http-transport.interface';
+
+/** Options of {@link UndiciTransport}. */
+export interface UndiciTransportOptions {
+  /** Keep-alive connections per instance. Default 32. */
+  connections?: number;
+  /** A pool unused this long is closed (its instance has most likely left). Default 60 s. */
+  idleCloseMs?: number;
+}
+
+interface PoolEntry {
+  readonly pool: Pool;
+  lastUsed: number;
+}
+
+/**
+ * HTTP over one undici `Pool` per instance origin: keep-alive, no pipelining, reused across calls.
+ * Pools unused for `idleCloseMs` are closed by a lazy, unref'd sweep; all are closed on shutdown.
+ */
+@Injectable()
+export class UndiciTransport implements HttpTransport, OnModuleDestroy {
+  private readonly pools = new Map<string, PoolEntry>();
+  private readonly connections: number;
+  private readonly idleCloseMs: number;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Coarse clock refreshed by the sweep; stamping pools needs no per-call Date.now(). */
+  private now = Date.now();
+
+  constructor(options: UndiciTransportOptions = {}) {
+    this.connections = options.connections ?? 32;
+    this.idleCloseMs = options.idleCloseMs ?? 60_000;
+  }
+
+  send(instance: ServiceInstance, request: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+    return this.poolFor(instance).request({
+      method: request.method as 'GET',
+      path: request.path,
+      headers: request.headers as Record<string, string | string[]> | undefined,
+      body: request.body,
+      signal,
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((entry) => entry.pool.destroy().catch(() => undefined)));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
+  /** Number of open pools (one per instance origin). */
+  get size(): number {
+    return this.pools.size;
+  }
+
+  private poolFor(instance: ServiceInstance): Pool {
+    const origin = `${instance.protocol === 'https' ? 'https' : 'http'}://${instance.host}:${instance.port}`;
+    let entry = this.pools.get(origin);
+    if (!entry) {
+      this.now = Date.now();
+      entry = {
+        pool: new Pool(origin, { connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000 }),
+        lastUsed: this.now,
+      };
+      this.pools.set(origin, entry);
+      this.startSweep();
+    } else {
+      entry.lastUsed = this.now;
+    }
+    return entry.pool;
+  }
+
+  private startSweep(): void {
+    if (this.sweepTimer) return;
+    // Jittered so many clients started together do not sweep in lockstep.
+    const every = Math.max(1000, Math.round((this.idleCloseMs / 2) * (0.8 + Math.random() * 0.4)));
+    this.sweepTimer = setInterval(() => this.sweep(), every);
+    this.sweepTimer.unref();
+  }
+
+  private sweep(): void {
+    this.now = Date.now();
+    for (const [origin, entry] of this.pools) {
+      // `lastUsed` lags by up to one sweep period; a pool still busy is never idle.
+      const stats = entry.pool.stats;
+      if (stats.pending + stats.running > 0) {
+        entry.lastUsed = this.now;
+      } else if (this.now - entry.lastUsed >= this.idleCloseMs) {
+        this.pools.delete(origin);
+        entry.pool.close().catch(() => undefined);
+      }
+    }
+    if (this.pools.size === 0 && this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = undefined;
+    }
+  }
+}

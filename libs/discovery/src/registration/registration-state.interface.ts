@@ -1,0 +1,16 @@
+/** A read-only view of this app's registration, for health checks and info endpoints. */
+export interface RegistrationState {
+  /** False when the module was configured with `register: false`. */
+  readonly enabled: boolean;
+  /** True while the last registration or renewal succeeded. */
+  readonly registered: boolean;
+  readonly name: string | undefined;
+  /** The configured id, else the one the registry assigned on first registration. */
+  readonly instanceId: string | undefined;
+  readonly host: string;
+  /** Advertised port; undefined until the HTTP server listens (or the `port` option). */
+  readonly port: number | undefined;
+  readonly lastRenewalAt: Date | undefined;
+  /** Message of the last failed attempt; cleared by the next success. */
+  readonly lastError: string | undefined;
+}

@@ -1,0 +1,154 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { http } from '../helpers/http';
+import { RunningApp, startApp, stopAll } from '../helpers/spawn-app';
+import { tmpDir } from '../helpers/tmp-dir';
+import { waitFor } from '../helpers/wait-for';
+
+interface Instance {
+  id: string;
+  port: number;
+}
+
+const FAST_DISCOVERY = { DISCOVERY_HEARTBEAT_MS: '300', DISCOVERY_TTL_SECONDS: '3' };
+
+describe('gateway → calc through discovery (real processes)', () => {
+  let registry: RunningApp;
+  let calcs: RunningApp[];
+  let gateway: RunningApp;
+  let echo: Server;
+
+  const calcInstances = async (): Promise<Instance[]> => (await http<Instance[]>(`${registry.url}/service/calc`)).body;
+
+  beforeAll(async () => {
+    registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir(), REGISTRY_SWEEP_INTERVAL_MS: '100' });
+    const env = { REGISTRY_URL: registry.url, ...FAST_DISCOVERY };
+    calcs = await Promise.all([startApp('calc', env), startApp('calc', env)]);
+    echo = await startEchoServer();
+    gateway = await startApp('gateway', { ...env, GATEWAY_ROUTES: '/api/calc=calc,/api/echo=echo' });
+    await registerEcho(registry.url, echo);
+    await waitFor(async () => (await calcInstances()).length === 2, { message: 'two calc instances registered' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopAll();
+    echo?.close();
+  });
+
+  it('adds through the declarative client', async () => {
+    const response = await http<{ result: number }>(`${gateway.url}/calc/add/1/2`);
+    expect(response).toMatchObject({ status: 200, body: { result: 3 } });
+    expect((await http(`${gateway.url}/calc/div/-3/1.5e0`)).body).toEqual({ result: -2 });
+    expect((await http(`${gateway.url}/calc/mul/0.1/3`)).body).toEqual({ result: 0.1 * 3 });
+  });
+
+  it('returns calc 400s as 400 with calc’s message', async () => {
+    const bad = await http<{ message: string }>(`${gateway.url}/calc/add/one/2`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^a must be a finite number/);
+    const zero = await http<{ message: string }>(`${gateway.url}/calc/div/1/0`);
+    expect(zero.status).toBe(400);
+    expect(zero.body.message).toMatch(/division by zero/);
+    const op = await http<{ message: string }>(`${gateway.url}/calc/pow/1/2`);
+    expect(op.status).toBe(400);
+    expect(op.body.message).toMatch(/^op must be one of/);
+  });
+
+  it('spreads traffic over both calc instances', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const info = await http<{ instanceId: string }>(`${gateway.url}/api/calc/info`);
+      expect(info.status).toBe(200);
+      seen.add(info.body.instanceId);
+    }
+    expect(seen.size).toBe(2);
+  });
+
+  it('generates an X-Request-Id, or forwards the caller’s to the upstream and back', async () => {
+    const generated = await http(`${gateway.url}/calc/add/1/1`);
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await http<{ headers: Record<string, string> }>(`${gateway.url}/api/echo/anything`, {
+      headers: { 'x-request-id': 'req-42' },
+    });
+    expect(given.headers['x-request-id']).toBe('req-42');
+    expect(given.body.headers['x-request-id']).toBe('req-42');
+  });
+
+  it('proxies a POST body, query string, status and headers both ways', async () => {
+    const payload = { text: 'x'.repeat(200_000) };
+    const response = await http<{ method: string; url: string; body: string; headers: Record<string, string> }>(
+      `${gateway.url}/api/echo/items?a=1&b=two`,
+      { method: 'POST', body: payload, headers: { 'x-custom': 'yes' } },
+    );
+    expect(response.status).toBe(201);
+    expect(response.headers['x-echo']).toBe('1');
+    expect(response.body.method).toBe('POST');
+    expect(response.body.url).toBe('/items?a=1&b=two');
+    expect(JSON.parse(response.body.body)).toEqual(payload);
+    expect(response.body.headers['x-custom']).toBe('yes');
+    expect(response.body.headers['x-forwarded-for']).toBeDefined();
+  });
+
+  it('answers 404 JSON for a prefix that is not in the route table', async () => {
+    const response = await http<{ statusCode: number }>(`${gateway.url}/api/registry/services`);
+    expect(response.status).toBe(404);
+    expect(response.body.statusCode).toBe(404);
+  });
+
+  it('loses no GET when one calc is SIGKILLed under load', async () => {
+    const failures: string[] = [];
+    let done = 0;
+    let killed = false;
+    const worker = async (): Promise<void> => {
+      while (done < 400) {
+        done++;
+        if (done === 100 && !killed) {
+          killed = true;
+          void calcs[0].kill();
+        }
+        const response = await http<{ result: number }>(`${gateway.url}/calc/add/${done}/1`).catch((e: Error) => ({
+          status: 0,
+          body: { result: NaN, error: e.message },
+        }));
+        if (response.status !== 200 || response.body.result !== done + 1) failures.push(JSON.stringify(response));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(killed).toBe(true);
+    expect(failures).toEqual([]);
+  }, 30_000);
+
+  it('answers 503 JSON when every calc instance is gone', async () => {
+    await Promise.all(calcs.map((calc) => calc.stop('SIGTERM')));
+    await waitFor(async () => (await calcInstances()).length === 0, { message: 'calc deregistered' });
+    const response = await waitFor(
+      async () => {
+        const r = await http<{ statusCode: number; code: string }>(`${gateway.url}/calc/add/1/2`);
+        return r.status === 503 ? r : undefined;
+      },
+      { message: 'gateway to answer 503' },
+    );
+    expect(response.body).toMatchObject({ statusCode: 503, code: 'NO_AVAILABLE_INSTANCE' });
+  });
+});
+
+function startEchoServer(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'x-echo': '1' });
+      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function registerEcho(registryUrl: string, server: Server): Promise<void> {
+  const { port } = server.address() as AddressInfo;
+  const response = await http(`${registryUrl}/register`, {
+    method: 'POST',
+    body: { name: 'echo', host: '127.0.0.1', port, ttlSeconds: 600 },
+  });
+  expect(response.status).toBe(201);
+}

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 export type AppName = 'registry' | 'calc' | 'gateway';
 
@@ -35,15 +35,15 @@ const PORT_VARIABLE: Record<AppName, string> = {
  * The port defaults to 0 (a free one); the app reports the real one.
  */
 export function startApp(app: AppName, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningApp> {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], {
+  return startScript(join(ROOT, 'dist', 'apps', app, 'main.js'), { [PORT_VARIABLE[app]]: '0', ...env }, timeoutMs);
+}
+
+/** Spawns any Node script that logs `listening on http://HOST:PORT`, and resolves once it does. */
+export function startScript(script: string, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningApp> {
+  const name = relative(ROOT, script);
+  const proc = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      ADVERTISE_HOST: '127.0.0.1',
-      [PORT_VARIABLE[app]]: '0',
-      ...env,
-    },
+    env: { ...process.env, NODE_ENV: 'test', ADVERTISE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(proc);
@@ -58,7 +58,7 @@ export function startApp(app: AppName, env: Record<string, string> = {}, timeout
   return new Promise<RunningApp>((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
-      reject(new Error(`${app} did not report listening within ${timeoutMs} ms. Output:\n${output}`));
+      reject(new Error(`${name} did not report listening within ${timeoutMs} ms. Output:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -88,7 +88,7 @@ export function startApp(app: AppName, env: Record<string, string> = {}, timeout
     proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`${app} exited with ${code} before listening. Output:\n${output}`));
+      reject(new Error(`${name} exited with ${code} before listening. Output:\n${output}`));
     });
   });
 }

@@ -10,9 +10,6 @@ import { InstanceFilter } from './service-request.interface';
  * (no filter, nothing ejected, no zone, first attempt). @internal
  */
 export class InstanceSelector {
-  /** Zone preference per candidate list; the source hands out the same array until membership changes. */
-  private readonly zoneCache = new WeakMap<readonly ServiceInstance[], readonly ServiceInstance[]>();
-
   constructor(
     private readonly ejection: OutlierEjection,
     private readonly zone: string | undefined,
@@ -33,7 +30,7 @@ export class InstanceSelector {
       const fresh = list.filter((instance) => !tried.some((t) => t.id === instance.id));
       if (fresh.length > 0) list = fresh;
     }
-    if (this.zone !== undefined && list.length > 1) list = this.preferZone(list, list === candidates);
+    if (this.zone !== undefined && list.length > 1) list = this.preferZone(list);
     if (list.length === 0) return undefined;
     if (list.length === 1) return list[0];
     return strategy.select(list, { service, attempt });
@@ -47,15 +44,9 @@ export class InstanceSelector {
     return `all ${filtered.length} ejected after consecutive failures`;
   }
 
-  private preferZone(list: readonly ServiceInstance[], cacheable: boolean): readonly ServiceInstance[] {
-    if (cacheable) {
-      const cached = this.zoneCache.get(list);
-      if (cached) return cached;
-    }
+  private preferZone(list: readonly ServiceInstance[]): readonly ServiceInstance[] {
     const inZone = list.filter((instance) => instance.metadata?.zone === this.zone);
-    const preferred = inZone.length > 0 ? inZone : list;
-    if (cacheable) this.zoneCache.set(list, preferred);
-    return preferred;
+    return inZone.length > 0 ? inZone : list;
   }
 }
 

@@ -28,7 +28,7 @@ export class HeartbeatService {
 
   /** Runs `task` now, then keeps running it; a rejected task means "retry with backoff". */
   start(task: () => Promise<void>): void {
-    this.stop();
+    void this.stop();
     this.task = task;
     this.failures = 0;
     this.tick();

@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { Clock, systemClock } from './clock';
+import { RegistryConfig } from './config';
+import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.constants';
+import { TokenGuard } from './registry/auth/token.guard';
+import { HealthController } from './registry/health.controller';
+import { RegistryController } from './registry/registry.controller';
+import { RegistryExceptionFilter } from './registry/registry-exception.filter';
+import { ServicesView } from './registry/services.view';
+import { RegistryValidationPipe } from './registry/validation.pipe';
+import { WatchController } from './registry/watch.controller';
+import { ExpirySweeper } from './store/expiry.sweeper';
+import { MemoryRegistryStore } from './store/memory.store';
+import { SnapshotFile } from './store/snapshot.file';
+import { SnapshotScheduler } from './store/snapshot.scheduler';
+import { WatchHub } from './watch/watch.hub';
+
+/** Options of {@link RegistryModule.forRoot} beyond the config. */
+export interface RegistryModuleExtras {
+  /** Time source; tests inject a controllable one. Default: the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * The registry server as one module.
+ * @example RegistryModule.forRoot(loadRegistryConfig(process.env))
+ */
+@Module({})
+export class RegistryModule {
+  static forRoot(config: RegistryConfig, extras: RegistryModuleExtras = {}): DynamicModule {
+    const clock = extras.clock ?? systemClock;
+    return {
+      module: RegistryModule,
+      imports: [ScheduleModule.forRoot()],
+      controllers: [RegistryController, WatchController, HealthController],
+      providers: [
+        { provide: REGISTRY_CONFIG, useValue: config },
+        { provide: REGISTRY_CLOCK, useValue: clock },
+        // Swap this line for another RegistryStore (Redis, etcd); nothing else changes.
+        { provide: REGISTRY_STORE, useFactory: () => new MemoryRegistryStore(clock) },
+        { provide: SnapshotFile, useFactory: () => new SnapshotFile(config.dataDir) },
+        { provide: APP_PIPE, useClass: RegistryValidationPipe },
+        { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+        TokenGuard,
+        ServicesView,
+        WatchHub,
+        SnapshotScheduler,
+        ExpirySweeper,
+      ],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { Matches } from 'class-validator';
+import { INSTANCE_ID_PATTERN, SERVICE_NAME_PATTERN } from '../instance.entity';
+
+/** `:name` route parameter. */
+export class ServiceParamsDto {
+  @Matches(SERVICE_NAME_PATTERN, { message: `name must match ${SERVICE_NAME_PATTERN.source}` })
+  name!: string;
+}
+
+/** `:name/:id` route parameters. */
+export class InstanceParamsDto extends ServiceParamsDto {
+  @Matches(INSTANCE_ID_PATTERN, { message: `id must match ${INSTANCE_ID_PATTERN.source}` })
+  id!: string;
+}

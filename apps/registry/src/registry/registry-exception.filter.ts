@@ -1,0 +1,65 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { RegistryError } from '../errors/registry.error';
+
+/** Error body of every non-2xx answer. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** Stable machine-readable code, for the registry's own typed errors. */
+  code?: string;
+}
+
+/** Messages for the errors Fastify raises before a handler runs. */
+const FRAMEWORK_MESSAGES: Partial<Record<number, string>> = {
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'body must be at most 65536 bytes',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'body must be sent as application/json',
+};
+
+/**
+ * Maps everything a request can fail with to `{ statusCode, error, message }`: typed registry
+ * errors, validation and other HttpExceptions, and Fastify's body errors (bad JSON, too large).
+ * Unknown errors are logged and answered 500 without internals.
+ */
+@Catch()
+export class RegistryExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Registry');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof RegistryError) {
+      return { ...base(exception.status, exception.message), code: exception.code };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return base(status, FRAMEWORK_MESSAGES[status] ?? messageOf(exception));
+    }
+    this.logger.error(`Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
+    return base(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
+  }
+}
+
+function base(statusCode: number, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  // Fastify's own errors (body parsing) reach the filter as HttpException(message, status) with a
+  // string response; give the JSON one a stable wording instead of the parser's.
+  if (typeof response === 'string') {
+    return exception.getStatus() === HttpStatus.BAD_REQUEST && /JSON/i.test(response) && !/empty/i.test(response)
+      ? 'body is not valid JSON'
+      : response;
+  }
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { REGISTRY_STORE } from '../registry.constants';
+import { RegistryStore } from '../store/registry-store.interface';
+import { WatchHub } from '../watch/watch.hub';
+import { WatchQueryDto } from './dto/query.dto';
+import { ServicesView } from './services.view';
+
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** Long poll: `GET /watch?revision=N&timeoutSeconds=T`. */
+@Controller()
+export class WatchController {
+  constructor(
+    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+    private readonly hub: WatchHub,
+    private readonly view: ServicesView,
+  ) {}
+
+  /**
+   * Answers `{ revision, services }` as soon as the revision differs from the caller's (at once
+   * when it already does or no revision was given), else after `timeoutSeconds` with the same
+   * state. A revision the registry never reached (it restarted without its snapshot) also
+   * differs, so such a client resynchronises at once instead of waiting for a catch-up.
+   */
+  @Get('watch')
+  async watch(@Query() query: WatchQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    if (query.revision !== undefined) {
+      const timeoutMs = (query.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+      // Park first, then compare: a change landing in between still releases the ticket.
+      const ticket = this.hub.wait(timeoutMs);
+      if ((await this.store.revision()) === query.revision) {
+        const onClose = (): void => ticket.cancel();
+        reply.raw.once('close', onClose);
+        const reason = await ticket.released;
+        reply.raw.off('close', onClose);
+        if (reason === 'cancelled') return;
+      } else {
+        ticket.cancel();
+      }
+    }
+    if (reply.raw.destroyed) return;
+    const { body } = await this.view.current();
+    void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}

@@ -1,0 +1,29 @@
+/** How hard the bench pushes: the full run for numbers, the smoke run only to prove every case works. */
+export interface BenchOptions {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Instance counts for the lookup case. */
+  lookupSizes: number[];
+  propagationTries: number;
+  /** Calls per side in the client-overhead case. */
+  clientCalls: number;
+}
+
+export const FULL: BenchOptions = {
+  connections: 32,
+  durationSeconds: 10,
+  warmupSeconds: 3,
+  lookupSizes: [10, 1_000, 100_000],
+  propagationTries: 20,
+  clientCalls: 40_000,
+};
+
+export const SMOKE: BenchOptions = {
+  connections: 4,
+  durationSeconds: 1,
+  warmupSeconds: 0,
+  lookupSizes: [10, 100],
+  propagationTries: 2,
+  clientCalls: 200,
+};

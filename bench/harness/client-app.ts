@@ -1,0 +1,16 @@
+import { DiscoveryModule, ServiceClient } from '@app/discovery';
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+/** An in-process pure client (it does not register) of the registry at `registryUrl`. */
+export async function startClientApp(
+  registryUrl: string,
+  options: { retries?: number } = {},
+): Promise<{ app: INestApplicationContext; client: ServiceClient }> {
+  const app = await NestFactory.createApplicationContext(
+    DiscoveryModule.forRoot({ register: false, urls: [registryUrl], ...options }),
+    { logger: new Logger() },
+  );
+  await app.init();
+  return { app, client: app.get(ServiceClient) };
+}

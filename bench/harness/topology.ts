@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { RunningApp, startApp, startScript } from '../../test/e2e/helpers/spawn-app';
+import { tmpDir } from '../../test/e2e/helpers/tmp-dir';
+import { waitFor } from '../../test/e2e/helpers/wait-for';
+
+export { RunningApp, startApp, startScript, tmpDir, waitFor };
+
+export const FLOORS = join(__dirname, '..', 'floors');
+
+/** Registry, two calc instances and the gateway, ready when the gateway answers through both calcs. */
+export async function startSystem(): Promise<{ registry: RunningApp; calcs: RunningApp[]; gateway: RunningApp; stop(): Promise<void> }> {
+  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-registry-') });
+  const env = { REGISTRY_URL: registry.url };
+  const calcs = await Promise.all([startApp('calc', env), startApp('calc', env)]);
+  const gateway = await startApp('gateway', env);
+  await waitFor(
+    async () => {
+      const response = await fetch(`${registry.url}/service/calc`);
+      return ((await response.json()) as unknown[]).length === 2;
+    },
+    { timeoutMs: 10_000, message: 'two calc instances registered' },
+  );
+  await waitFor(async () => (await fetch(`${gateway.url}/calc/add/1/2`)).ok, { message: 'gateway to answer' });
+  return {
+    registry,
+    calcs,
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all(calcs.map((calc) => calc.stop()));
+      await registry.stop();
+    },
+  };
+}
+
+/** The floor pair: a bare Fastify gateway calling a bare Fastify calc over an undici pool. */
+export async function startFloor(): Promise<{ gateway: RunningApp; stop(): Promise<void> }> {
+  const calc = await startScript(join(FLOORS, 'calc.floor.js'));
+  const gateway = await startScript(join(FLOORS, 'gateway.floor.js'), { CALC_URL: calc.url });
+  return {
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await calc.stop();
+    },
+  };
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux). */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kib / 1024;
+}

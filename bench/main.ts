@@ -1,0 +1,24 @@
+// `npm run bench`: every hot path beside its floor, written to docs/benchmarks.md. `--smoke` for a quick check.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIfStale } from '../scripts/build-if-stale';
+import { FULL, SMOKE } from './harness/bench-options';
+import { renderReport } from './harness/report';
+import { runBench } from './run-bench';
+
+async function main(): Promise<void> {
+  const smoke = process.argv.includes('--smoke');
+  buildIfStale();
+  const rows = await runBench(smoke ? SMOKE : FULL, (line) => console.log(`[bench] ${line}`));
+  const report = renderReport(rows);
+  console.log('\n' + report);
+  if (!smoke) writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), report);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,25 @@
+import { clientOverheadCase } from './cases/client-overhead.case';
+import { gatewayHopCases } from './cases/gateway-hop.case';
+import { lookupCases } from './cases/lookup.case';
+import { propagationCase } from './cases/propagation.case';
+import { renewalCase } from './cases/renewal.case';
+import { BenchOptions } from './harness/bench-options';
+import { ResultRow } from './harness/result-row';
+
+/** Runs every case in turn (never two at once: they would share the two cores) and collects the rows. */
+export async function runBench(options: BenchOptions, log: (line: string) => void = () => undefined): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  const cases: Array<[string, () => Promise<ResultRow | ResultRow[]>]> = [
+    ['gateway hops', () => gatewayHopCases(options)],
+    ['renewal', () => renewalCase(options)],
+    ['lookup', () => lookupCases(options)],
+    ['propagation', () => propagationCase(options)],
+    ['client overhead', () => clientOverheadCase(options)],
+  ];
+  for (const [name, run] of cases) {
+    log(`running ${name}...`);
+    const result = await run();
+    rows.push(...(Array.isArray(result) ? result : [result]));
+  }
+  return rows;
+}

@@ -1,0 +1,108 @@
+import { DiscoveryConfigError } from './discovery-config.error';
+import { resolveDiscoveryOptions } from './resolve-options';
+
+const NO_ENV: NodeJS.ProcessEnv = {};
+
+describe('resolveDiscoveryOptions', () => {
+  it('fills every default', () => {
+    const config = resolveDiscoveryOptions({ name: 'calc', host: '10.0.0.5' }, NO_ENV);
+    expect(config).toEqual({
+      name: 'calc',
+      register: true,
+      host: '10.0.0.5',
+      port: undefined,
+      protocol: 'http',
+      instanceId: undefined,
+      tags: [],
+      metadata: {},
+      weight: 1,
+      ttlSeconds: 30,
+      heartbeatIntervalMs: 10_000,
+      urls: ['http://127.0.0.1:3100'],
+      token: undefined,
+      zone: undefined,
+      loadBalancing: 'round-robin',
+      timeoutMs: 5000,
+      retries: 2,
+      retryBackoffMs: 25,
+      outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 },
+      watch: true,
+    });
+  });
+
+  it('derives the heartbeat from the TTL', () => {
+    expect(resolveDiscoveryOptions({ name: 'a', ttlSeconds: 9 }, NO_ENV).heartbeatIntervalMs).toBe(3000);
+  });
+
+  it('reads the environment when options are unset', () => {
+    const config = resolveDiscoveryOptions(
+      { name: 'calc' },
+      {
+        REGISTRY_URL: 'http://r1:3100/, http://r2:3100',
+        REGISTRY_TOKEN: 'secret',
+        ADVERTISE_HOST: '192.168.1.9',
+        DISCOVERY_ZONE: 'eu-1',
+        DISCOVERY_TTL_SECONDS: '6',
+        DISCOVERY_HEARTBEAT_MS: '200',
+        DISCOVERY_INSTANCE_ID: 'calc-7',
+      },
+    );
+    expect(config).toMatchObject({
+      urls: ['http://r1:3100', 'http://r2:3100'],
+      token: 'secret',
+      host: '192.168.1.9',
+      zone: 'eu-1',
+      ttlSeconds: 6,
+      heartbeatIntervalMs: 200,
+      instanceId: 'calc-7',
+    });
+  });
+
+  it('prefers options over the environment', () => {
+    const config = resolveDiscoveryOptions(
+      { name: 'calc', urls: ['http://opt:1'], token: 't', host: 'h', ttlSeconds: 10, instanceId: 'x' },
+      { REGISTRY_URL: 'http://env:2', REGISTRY_TOKEN: 'e', ADVERTISE_HOST: 'eh', DISCOVERY_TTL_SECONDS: '5', DISCOVERY_INSTANCE_ID: 'y' },
+    );
+    expect(config).toMatchObject({ urls: ['http://opt:1'], token: 't', host: 'h', ttlSeconds: 10, instanceId: 'x' });
+  });
+
+  it('takes the zone from metadata when nothing else sets it', () => {
+    expect(resolveDiscoveryOptions({ name: 'a', metadata: { zone: 'z9' } }, NO_ENV).zone).toBe('z9');
+  });
+
+  it('falls back to a non-empty advertise host', () => {
+    expect(resolveDiscoveryOptions({ register: false }, NO_ENV).host).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  it('needs no name for a pure client', () => {
+    expect(resolveDiscoveryOptions({ register: false }, NO_ENV).name).toBeUndefined();
+  });
+
+  const invalid: Array<[string, Parameters<typeof resolveDiscoveryOptions>[0], NodeJS.ProcessEnv, string]> = [
+    ['missing name', {}, NO_ENV, 'name'],
+    ['bad name', { name: '-bad name' }, NO_ENV, 'name'],
+    ['port out of range', { name: 'a', port: 70000 }, NO_ENV, 'port'],
+    ['weight out of range', { name: 'a', weight: 0 }, NO_ENV, 'weight'],
+    ['ttl out of range', { name: 'a', ttlSeconds: 4000 }, NO_ENV, 'ttlSeconds'],
+    ['heartbeat not below the TTL', { name: 'a', ttlSeconds: 1, heartbeatIntervalMs: 1000 }, NO_ENV, 'heartbeatIntervalMs'],
+    ['non-numeric env', { name: 'a' }, { DISCOVERY_TTL_SECONDS: 'soon' }, 'DISCOVERY_TTL_SECONDS'],
+    ['bad url', { name: 'a', urls: ['ftp://x'] }, NO_ENV, 'urls'],
+    ['empty urls', { name: 'a', urls: [] }, NO_ENV, 'urls'],
+    ['unknown strategy', { name: 'a', loadBalancing: 'fastest' as never }, NO_ENV, 'loadBalancing'],
+    ['too many tags', { name: 'a', tags: Array.from({ length: 33 }, (_, i) => `t${i}`) }, NO_ENV, 'tags'],
+    ['negative retries', { name: 'a', retries: -1 }, NO_ENV, 'retries'],
+    ['bad protocol', { name: 'a', protocol: 'ftp' as never }, NO_ENV, 'protocol'],
+  ];
+  it.each(invalid)('fails fast on %s, naming the option', (_case, options, env, option) => {
+    let thrown: unknown;
+    try {
+      resolveDiscoveryOptions(options, env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DiscoveryConfigError);
+    expect((thrown as DiscoveryConfigError).message).toContain(option);
+    expect((thrown as DiscoveryConfigError).code).toBe('DISCOVERY_CONFIG_INVALID');
+    expect((thrown as DiscoveryConfigError).retryable).toBe(false);
+  });
+});

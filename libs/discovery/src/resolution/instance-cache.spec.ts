@@ -1,0 +1,125 @@
+import { resolveDiscoveryOptions } from '../config/resolve-options';
+import { ServiceInstance } from '../interfaces/service-instance.interface';
+import { RegistryHttpClient } from '../registration/registry-http.client';
+import {
+  deregisterDirectly,
+  registerDirectly,
+  startTestRegistry,
+  TestRegistry,
+} from '../registration/testing/registry.fixture';
+import { InstanceCache, InstanceCacheChange } from './instance-cache';
+
+function instance(id: string, overrides: Partial<ServiceInstance> = {}): ServiceInstance {
+  return {
+    id,
+    name: 'calc',
+    host: '127.0.0.1',
+    port: 4000,
+    protocol: 'http',
+    tags: [],
+    metadata: {},
+    weight: 1,
+    ttlSeconds: 30,
+    status: 'passing',
+    registeredAt: new Date(0).toISOString(),
+    lastHeartbeat: new Date(0).toISOString(),
+    ...overrides,
+  };
+}
+
+function cacheFor(url: string): { cache: InstanceCache; http: RegistryHttpClient } {
+  // TTL of an hour: the heartbeat-derived staleness window never passes during a test.
+  const config = resolveDiscoveryOptions({ register: false, urls: [url], ttlSeconds: 3600 }, {});
+  const http = new RegistryHttpClient(config);
+  return { cache: new InstanceCache(config, http), http };
+}
+
+describe('InstanceCache', () => {
+  describe('from snapshots', () => {
+    const { cache, http } = cacheFor('http://127.0.0.1:9'); // nothing listens: lookups fail fast
+    afterAll(() => http.onApplicationShutdown());
+
+    it('serves only passing instances', async () => {
+      cache.applySnapshot(1, {
+        calc: [instance('a'), instance('b', { status: 'critical' }), instance('c', { status: 'warning' })],
+      });
+      expect((await cache.instances('calc')).map((i) => i.id)).toEqual(['a']);
+      expect(cache.snapshot()).toEqual({ calc: [instance('a')] });
+      expect(cache.revision).toBe(1);
+    });
+
+    it('replaces everything on a new revision and reports what changed', async () => {
+      const changes: InstanceCacheChange[] = [];
+      const off = cache.onChange((change) => changes.push(change));
+      cache.applySnapshot(2, { calc: [instance('a'), instance('d')], other: [instance('o', { name: 'other' })] });
+      cache.applySnapshot(3, { calc: [instance('d')] });
+      cache.applySnapshot(3, { calc: [] }); // same revision: already held, ignored
+      off();
+      cache.applySnapshot(4, { calc: [instance('e')] }); // unsubscribed
+
+      expect(await cache.instances('calc')).toEqual([instance('e')]);
+      expect(changes.map(({ added, removed }) => [added.map((i) => i.id), removed.map((i) => i.id)])).toEqual([
+        [['d', 'o'], []],
+        [[], ['a', 'o']],
+      ]);
+    });
+
+    it('treats a moved instance (same id, new port) as one leaving and one arriving', () => {
+      const changes: InstanceCacheChange[] = [];
+      cache.onChange((change) => changes.push(change));
+      cache.applySnapshot(5, { calc: [instance('e', { port: 4001 })] });
+      expect(changes).toHaveLength(1);
+      expect(changes[0].removed[0].port).toBe(4000);
+      expect(changes[0].added[0].port).toBe(4001);
+    });
+
+    it('keeps serving the last known instances while the registry is unreachable', async () => {
+      expect((await cache.instances('calc')).map((i) => i.port)).toEqual([4001]);
+      expect(await cache.instances('never-seen')).toEqual([]);
+    });
+
+    it('survives a listener that throws', () => {
+      const off = cache.onChange(() => {
+        throw new Error('boom');
+      });
+      expect(() => cache.applySnapshot(6, {})).not.toThrow();
+      off();
+    });
+  });
+
+  describe('against the real registry', () => {
+    let registry: TestRegistry;
+    let cache: InstanceCache;
+    let http: RegistryHttpClient;
+
+    beforeAll(async () => {
+      registry = await startTestRegistry();
+      ({ cache, http } = cacheFor(registry.url));
+    });
+    afterAll(async () => {
+      await http.onApplicationShutdown();
+      await registry.close();
+    });
+
+    it('looks a never-seen service up once, then answers from memory', async () => {
+      const first = await registerDirectly(registry.url, { name: 'calc', port: 4100 });
+      const [a, b] = await Promise.all([cache.instances('calc'), cache.instances('calc')]);
+      expect(a).toBe(b); // concurrent first lookups share one request
+      expect(a.map((i) => i.id)).toEqual([first.id]);
+
+      // Without a watch the cache is not told; it keeps answering from memory.
+      await deregisterDirectly(registry.url, 'calc', first.id);
+      expect((await cache.instances('calc')).map((i) => i.id)).toEqual([first.id]);
+    });
+
+    it('answers [] for a service the registry does not know', async () => {
+      expect(await cache.instances('nobody')).toEqual([]);
+    });
+
+    it('serves the last known instances after the registry went away', async () => {
+      await registry.close();
+      expect((await cache.instances('calc')).length).toBe(1);
+      registry = await startTestRegistry({ port: registry.port, dataDir: registry.dataDir });
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { SMOKE } from '../../../bench/harness/bench-options';
+import { renderReport } from '../../../bench/harness/report';
+import { runBench } from '../../../bench/run-bench';
+import { stopAll } from '../helpers/spawn-app';
+
+// Not a measurement: a tiny load that proves every bench case still runs and reports numbers.
+describe('bench smoke', () => {
+  afterAll(() => stopAll());
+
+  it('runs every case and reports numbers', async () => {
+    const rows = await runBench(SMOKE);
+    const cases = rows.map((row) => row.case).join('\n');
+    expect(cases).toMatch(/declarative/);
+    expect(cases).toMatch(/proxy/);
+    expect(cases).toMatch(/renewal/);
+    expect(cases).toMatch(/lookup, 10 instances/);
+    expect(cases).toMatch(/propagation/);
+    expect(cases).toMatch(/ServiceClient/);
+    for (const row of rows) {
+      expect(row.subject.p50Ms).toBeGreaterThan(0);
+      expect(Number.isFinite(row.subject.p99Ms)).toBe(true);
+      if (!row.case.startsWith('propagation')) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
+      if (row.floor) expect(row.floor.requestsPerSecond).toBeGreaterThan(0);
+    }
+    expect(renderReport(rows)).toContain('| case | req/s |');
+  }, 120_000);
+});

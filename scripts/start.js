@@ -10,7 +10,7 @@ const REGISTRY_PORT = env.REGISTRY_PORT ?? '3100';
 const GATEWAY_PORT = env.GATEWAY_PORT ?? '3000';
 const CALC_PORTS = (env.CALC_PORTS ?? '3201,3202').split(',').map((p) => p.trim());
 const HEALTH_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 30_000);
-const LISTENING = /listening on (https?:\/\/[^\s/]+)/;
+const LISTENING = /listening on (https?:\/\/[^\s/\x1b]+)/;
 
 const children = [];
 let stopping = false;
@@ -35,6 +35,9 @@ function startChild(name, app, childEnv) {
     cwd: ROOT,
     env: { ...env, ...childEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only this script, which stops the children in order
+    // (services before the registry, so they can deregister).
+    detached: true,
   });
   children.push({ name, child });
   prefixLines(name, child.stdout, process.stdout);
@@ -115,6 +118,9 @@ async function main() {
   say('press Ctrl-C to stop');
 }
 
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 main().catch((error) => {

@@ -1,4 +1,4 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Clock } from './clock';
@@ -26,12 +26,17 @@ export async function createRegistryApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     RegistryModule.forRoot(config, { clock: options.clock }),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger: options.logger ?? ['log', 'warn', 'error'] },
+    { logger: options.logger === false ? false : consoleLogger(options.logger ?? ['log', 'warn', 'error']) },
   );
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   Logger.log(`Registry listening on ${registryUrl(app)}`, 'Registry');
   return app;
+}
+
+/** Colours only on a terminal: escape codes in piped logs break whoever parses them (the URL line). */
+function consoleLogger(logLevels: LogLevel[]): ConsoleLogger {
+  return new ConsoleLogger({ logLevels, colors: process.stdout.isTTY === true });
 }
 
 /** The URL a local client reaches the app at (0.0.0.0 and :: become 127.0.0.1). */

@@ -27,6 +27,7 @@ function startRegistry(port: number, dataDir: string): Promise<RunningApp> {
     REGISTRY_DATA_DIR: dataDir,
     REGISTRY_SWEEP_INTERVAL_MS: '100',
     REGISTRY_SNAPSHOT_DELAY_MS: '0',
+    NO_COLOR: '1', // the helper reads the URL out of the log line
   });
 }
 
@@ -36,6 +37,7 @@ function startCalc(registryUrl: string, env: Record<string, string> = {}): Promi
     ADVERTISE_HOST: '127.0.0.1',
     DISCOVERY_HEARTBEAT_MS: '200',
     DISCOVERY_TTL_SECONDS: '30',
+    NO_COLOR: '1',
     ...env,
   });
 }

@@ -17,7 +17,7 @@ export interface RunningApp {
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
-const LISTENING = /listening on (https?:\/\/[^\s/]+)/;
+const LISTENING = /listening on (https?:\/\/[^\s/\x1b]+)/;
 const running = new Set<ChildProcess>();
 
 process.once('exit', () => {
@@ -43,7 +43,8 @@ export function startScript(script: string, env: Record<string, string> = {}, ti
   const name = relative(ROOT, script);
   const proc = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', ADVERTISE_HOST: '127.0.0.1', ...env },
+    // NO_COLOR: Nest's logger would otherwise wrap the URL in ANSI colour codes.
+    env: { ...process.env, NODE_ENV: 'test', NO_COLOR: '1', ADVERTISE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(proc);

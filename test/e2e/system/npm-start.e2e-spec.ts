@@ -22,11 +22,11 @@ describe('npm start (smoke)', () => {
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
 
     try {
-      const sample = await waitFor(() => /try: {2}curl (\S+)/.exec(output)?.[1], {
+      const sample = await waitFor(() => /try: {2}curl ([^\s\x1b]+)/.exec(output)?.[1], {
         timeoutMs: 60_000,
         message: 'the sample call to be printed',
       });
-      const registryUrl = /registry {2}(\S+)/.exec(output)?.[1];
+      const registryUrl = /registry {2}([^\s\x1b]+)/.exec(output)?.[1];
       const response = await http<{ result: number }>(sample.replace('localhost', '127.0.0.1'));
       expect(response).toMatchObject({ status: 200, body: { result: 3 } });
       const calc = await http<unknown[]>(`${registryUrl}/service/calc`);

@@ -41,6 +41,12 @@ export class RegistryExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return base(status, FRAMEWORK_MESSAGES[status] ?? messageOf(exception));
     }
+    const frameworkStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof frameworkStatus === 'number' && frameworkStatus >= 400 && frameworkStatus < 500) {
+      // A Fastify error Nest did not wrap (e.g. a parser's SyntaxError): a client mistake, not ours.
+      const text = exception instanceof SyntaxError ? 'body is not valid JSON' : String((exception as Error).message);
+      return base(frameworkStatus, FRAMEWORK_MESSAGES[frameworkStatus] ?? text);
+    }
     this.logger.error(`Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
     return base(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
   }

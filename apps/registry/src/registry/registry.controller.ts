@@ -50,13 +50,10 @@ export class RegistryController {
     @Query() query: RegisterQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const { instance, created, revision } = await this.store.upsert(toRegistration(body));
-    if (created) {
-      void reply.status(HttpStatus.CREATED);
-      this.logger.log(`Registered ${describe(instance)} (revision ${revision})`);
-    } else {
-      void reply.status(HttpStatus.OK);
-    }
+    const { instance, created, changed, revision } = await this.store.upsert(toRegistration(body));
+    void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    if (created) this.logger.log(`Registered ${describe(instance)} (revision ${revision})`);
+    else if (changed) this.logger.log(`Updated ${describe(instance)} (revision ${revision})`);
     const head = `{"instance":${JSON.stringify(instance)},"revision":`;
     if (query.knownRevision === revision) return `${head}${revision}}`;
     const view = await this.view.current();

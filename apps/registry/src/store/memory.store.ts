@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock, systemClock } from '../clock';
 import { InstanceNameConflictError } from '../errors/instance-name-conflict.error';
 import { InstanceRegistration, RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
+import { sameFields, toInstance } from './instance.fields';
 import {
   ChangeListener,
   RegistrySnapshot,
@@ -50,7 +51,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
       const instance = toInstance(registration, id, new Date(now).toISOString(), now);
       this.entries.set(id, { instance, expiresAt: now + registration.ttlSeconds * 1000 });
       this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
-      return { instance, created: true, revision: this.bump() };
+      return { instance, created: true, changed: false, revision: this.bump() };
     }
     const current = entry.instance;
     if (current.name !== registration.name) {
@@ -59,7 +60,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     entry.expiresAt = now + registration.ttlSeconds * 1000;
     if (sameFields(current, registration)) {
       current.lastHeartbeat = new Date(now).toISOString();
-      return { instance: current, created: false, revision: this.currentRevision };
+      return { instance: current, created: false, changed: false, revision: this.currentRevision };
     }
     const updated = toInstance(registration, id, current.registeredAt, now);
     entry.instance = updated;
@@ -68,7 +69,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
       updated.name,
       siblings.map((instance) => (instance.id === id ? updated : instance)),
     );
-    return { instance: updated, created: false, revision: this.bump() };
+    return { instance: updated, created: false, changed: true, revision: this.bump() };
   }
 
   async deregister(name: string, id: string): Promise<boolean> {
@@ -162,53 +163,4 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
 
 function randomInstanceId(name: string): string {
   return `${name}-${randomBytes(6).toString('hex')}`;
-}
-
-function toInstance(
-  registration: InstanceRegistration,
-  id: string,
-  registeredAt: string,
-  now: number,
-): RegistryInstance {
-  return {
-    id,
-    name: registration.name,
-    host: registration.host,
-    port: registration.port,
-    protocol: registration.protocol,
-    tags: [...registration.tags],
-    metadata: { ...registration.metadata },
-    weight: registration.weight,
-    ttlSeconds: registration.ttlSeconds,
-    status: 'passing',
-    registeredAt,
-    lastHeartbeat: new Date(now).toISOString(),
-  };
-}
-
-function sameFields(current: RegistryInstance, next: InstanceRegistration): boolean {
-  return (
-    current.host === next.host &&
-    current.port === next.port &&
-    current.protocol === next.protocol &&
-    current.weight === next.weight &&
-    current.ttlSeconds === next.ttlSeconds &&
-    sameList(current.tags, next.tags) &&
-    sameMap(current.metadata, next.metadata)
-  );
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  let count = 0;
-  for (const key in b) {
-    if (!Object.hasOwn(a, key) || a[key] !== b[key]) return false;
-    count++;
-  }
-  return Object.keys(a).length === count;
 }

@@ -6,6 +6,8 @@ export interface UpsertResult {
   instance: RegistryInstance;
   /** True when the id was not registered before (the API answers 201). */
   created: boolean;
+  /** True when a renewal changed a field other than `lastHeartbeat` (the revision bumped). */
+  changed: boolean;
   /** Revision after the call. */
   revision: number;
 }

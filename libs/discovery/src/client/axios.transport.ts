@@ -29,16 +29,19 @@ export class AxiosTransport implements HttpTransport, OnModuleDestroy {
       maxRedirects: 0,
       decompress: false,
       transformRequest: [(data: unknown) => data],
+      // Timeouts surface as ETIMEDOUT rather than ECONNABORTED.
+      transitional: { clarifyTimeoutError: true },
     });
   }
 
-  async send(instance: ServiceInstance, request: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+  async send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
     const scheme = instance.protocol === 'https' ? 'https' : 'http';
     const response = await this.axios.request<Readable>({
       url: `${scheme}://${instance.host}:${instance.port}${request.path}`,
       method: request.method,
       headers: request.headers as Record<string, string>,
       data: request.body,
+      timeout: request.timeoutMs,
       signal,
     });
     const headers: Record<string, string | string[] | undefined> = {};

@@ -5,6 +5,7 @@ import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { AxiosTransport } from './axios.transport';
 import { HTTP_TRANSPORT, HttpTransport, TransportName } from './http-transport.interface';
+import { InstanceLifecycle } from './instance-lifecycle';
 import { ServiceClient } from './service-client';
 import { UndiciTransport } from './undici.transport';
 
@@ -38,6 +39,7 @@ export const CLIENT_PROVIDERS: Provider[] = [
   },
   { provide: StrategyRegistry, useFactory: () => new StrategyRegistry() },
   ServiceClient,
+  InstanceLifecycle,
 ];
 
 /** What DiscoveryModule exports from the call path. @internal */

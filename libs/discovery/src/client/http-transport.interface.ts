@@ -10,6 +10,10 @@ export interface TransportRequest {
   path: string;
   headers?: TransportHeaders;
   body?: string | Buffer | Readable;
+  /** Longest wait for the answer's headers; the transport fails with a timeout error (see `isTimeoutError`). */
+  timeoutMs: number;
+  /** Longest silence while the body streams in. Default: the transport's own (undici: 300 s). */
+  bodyTimeoutMs?: number;
 }
 
 /** The answer, with the body still unread. The caller must consume or destroy `body`. @internal */
@@ -24,9 +28,20 @@ export interface TransportResponse {
  * (ECONNREFUSED, UND_ERR_SOCKET, ...) so the retry policy can tell "never sent" from "maybe sent".
  */
 export interface HttpTransport {
-  send(instance: ServiceInstance, request: TransportRequest, signal: AbortSignal): Promise<TransportResponse>;
-  /** Releases pooled connections. */
+  /**
+   * Timeouts are the transport's job (undici's own timers cost far less than an AbortController
+   * per call); `signal` is only the caller's, when it has one.
+   */
+  send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse>;
+  /** Releases the connections to an instance that left (in-flight calls finish first). */
+  release?(instance: ServiceInstance): void;
+  /** Releases every pooled connection. */
   close?(): Promise<void>;
+}
+
+/** Origin a transport pools connections by. @internal */
+export function originOf(instance: ServiceInstance): string {
+  return `${instance.protocol === 'https' ? 'https' : 'http'}://${instance.host}:${instance.port}`;
 }
 
 /** Token of the {@link HttpTransport} the ServiceClient uses. */

@@ -26,7 +26,10 @@ export function createRemoteClient<T extends object>(type: Type<T>, client: Serv
     const route: RemoteRouteMetadata | undefined =
       typeof method === 'function' ? Reflect.getMetadata(REMOTE_ROUTE_METADATA, method) : undefined;
     if (!route) continue;
-    const params: RemoteParamMetadata[] = Reflect.getMetadata(REMOTE_PARAMS_METADATA, type, name) ?? [];
+    // Parameter decorators run last-to-first; argument order is what callers expect for query/header order.
+    const params: RemoteParamMetadata[] = [...(Reflect.getMetadata(REMOTE_PARAMS_METADATA, type, name) ?? [])].sort(
+      (a: RemoteParamMetadata, b: RemoteParamMetadata) => a.index - b.index,
+    );
     const call = compile(service, route, params, `${type.name}.${name}`);
     Object.defineProperty(target, name, {
       value: (...args: unknown[]) => call(client, args),

@@ -11,8 +11,15 @@ import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
-import { isFailureStatus, isIdempotent, isRetryableStatus, neverReachedServer, RetryBackoff } from '../resilience/retry.policy';
-import { discard, HTTP_TRANSPORT, HttpTransport, readText, TransportHeaders } from './http-transport.interface';
+import {
+  isFailureStatus,
+  isIdempotent,
+  isRetryableStatus,
+  isTimeoutError,
+  neverReachedServer,
+  RetryBackoff,
+} from '../resilience/retry.policy';
+import { discard, HTTP_TRANSPORT, HttpTransport, readText, TransportRequest } from './http-transport.interface';
 import { InstanceSelector } from './instance-selector';
 import { buildPath, encodeBody, forwardableHeaders, parseBody } from './request-builder';
 import {
@@ -23,13 +30,6 @@ import {
 } from './service-request.interface';
 
 export type { HttpMethod, ServiceRequest, ServiceStreamRequest, ServiceStreamResponse } from './service-request.interface';
-
-/** Abort reason marking our own timeout, so it is told apart from the caller's abort. */
-const TIMEOUT = Symbol('discovery-timeout');
-
-function abortOnTimeout(controller: AbortController): void {
-  controller.abort(TIMEOUT);
-}
 
 /** The per-call state the retry loop carries; one object instead of a closure per call. */
 interface Attempt {
@@ -84,16 +84,22 @@ export class ServiceClient {
     const call = this.start(req);
     const path = buildPath(req.path, req.query);
     const { body, headers } = encodeBody(req.body, req.headers);
+    const transportRequest: TransportRequest = {
+      method: call.method,
+      path,
+      headers,
+      body,
+      timeoutMs: call.timeoutMs,
+      bodyTimeoutMs: call.timeoutMs,
+    };
     let backoff;
     for (;;) {
-      const instance = await this.pick(req, call);
+      const candidates = await this.source.instances(call.service);
+      const instance = this.pick(req, call, candidates);
       if (!instance) {
         backoff = await this.backoff.wait(backoff);
         continue;
       }
-      const controller = new AbortController();
-      const timer = setTimeout(abortOnTimeout, call.timeoutMs, controller);
-      const unlink = req.signal ? link(req.signal, controller) : undefined;
       const started = call.strategy.onEnd ? performance.now() : 0;
       this.ejection.acquire(instance.id);
       call.strategy.onStart?.(instance);
@@ -101,7 +107,7 @@ export class ServiceClient {
       let contentType: string | string[] | undefined;
       let text: string;
       try {
-        const response = await this.transport.send(instance, { method: call.method, path, headers, body }, controller.signal);
+        const response = await this.transport.send(instance, transportRequest, req.signal);
         statusCode = response.statusCode;
         contentType = response.headers['content-type'];
         if (statusCode === 204 || call.method === 'HEAD') {
@@ -111,17 +117,13 @@ export class ServiceClient {
           text = await readText(response.body);
         }
       } catch (error) {
-        clearTimeout(timer);
-        unlink?.();
-        const failure = this.failed(call, instance, controller, error, started);
+        const failure = this.failed(call, instance, req.signal, error, started);
         if (this.mayRetry(call, instance, failure.neverSent)) {
           backoff = await this.backoff.wait(backoff);
           continue;
         }
         throw failure.error;
       }
-      clearTimeout(timer);
-      unlink?.();
       const ok = this.answered(call, instance, statusCode, started);
       if (statusCode >= 200 && statusCode < 300) {
         return (statusCode === 204 ? undefined : parseBody(text, contentType)) as T;
@@ -137,34 +139,36 @@ export class ServiceClient {
   /**
    * Sends one call without buffering either body, for reverse proxies. Upstream statuses are
    * returned, not thrown; only 502/503/504 on an idempotent, replayable call are first retried on
-   * another instance. The timeout covers the wait for the answer's headers.
+   * another instance. The timeout covers the wait for the answer's headers; the body may then
+   * take as long as it streams (undici's idle body timeout still applies).
    */
   async stream(req: ServiceStreamRequest): Promise<ServiceStreamResponse> {
     const call = this.start(req);
-    const path = buildPath(req.path, req.query);
-    const headers: TransportHeaders | undefined = forwardableHeaders(req.headers);
     const body = req.body;
     const streamed = body instanceof Readable;
+    const transportRequest: TransportRequest = {
+      method: call.method,
+      path: buildPath(req.path, req.query),
+      headers: forwardableHeaders(req.headers),
+      body,
+      timeoutMs: call.timeoutMs,
+    };
     let backoff;
     for (;;) {
-      const instance = await this.pick(req, call);
+      const candidates = await this.source.instances(call.service);
+      const instance = this.pick(req, call, candidates);
       if (!instance) {
         backoff = await this.backoff.wait(backoff);
         continue;
       }
-      const controller = new AbortController();
-      const timer = setTimeout(abortOnTimeout, call.timeoutMs, controller);
-      const unlink = req.signal ? link(req.signal, controller) : undefined;
-      const started = call.strategy.onEnd ? performance.now() : 0;
+      const started = performance.now();
       this.ejection.acquire(instance.id);
       call.strategy.onStart?.(instance);
       let response;
       try {
-        response = await this.transport.send(instance, { method: call.method, path, headers, body }, controller.signal);
+        response = await this.transport.send(instance, transportRequest, req.signal);
       } catch (error) {
-        clearTimeout(timer);
-        unlink?.();
-        const failure = this.failed(call, instance, controller, error, started);
+        const failure = this.failed(call, instance, req.signal, error, started);
         // A stream that may have been read from cannot be replayed.
         const replayable = !streamed || (failure.neverSent && !body.readableDidRead && !body.destroyed);
         if (replayable && this.mayRetry(call, instance, failure.neverSent)) {
@@ -173,24 +177,15 @@ export class ServiceClient {
         }
         throw failure.error;
       }
-      clearTimeout(timer);
       const statusCode = response.statusCode;
       if (isRetryableStatus(statusCode) && call.idempotent && !streamed && this.mayRetry(call, instance, false)) {
-        unlink?.();
         this.answered(call, instance, statusCode, started);
         discard(response.body);
         backoff = await this.backoff.wait(backoff);
         continue;
       }
       // The call is in flight until the body is done; report its end then.
-      const strategy = call.strategy;
-      const ejection = this.ejection;
-      response.body.once('close', () => {
-        unlink?.();
-        if (isFailureStatus(statusCode)) ejection.onFailure(instance.id);
-        else ejection.onSuccess(instance.id);
-        strategy.onEnd?.(instance, { latencyMs: performance.now() - started, ok: !isFailureStatus(statusCode) });
-      });
+      response.body.once('close', () => this.answered(call, instance, statusCode, started));
       return { statusCode, headers: response.headers, body: response.body, instance };
     }
   }
@@ -210,36 +205,40 @@ export class ServiceClient {
   }
 
   /** Selects an instance, or returns undefined when the loop should back off and retry; throws when out of retries. */
-  private async pick(req: ServiceCallOptions, call: Attempt): Promise<ServiceInstance | undefined> {
-    const candidates = await this.source.instances(req.service);
-    const instance = this.selector.select(req.service, candidates, call.strategy, req.filter, call.tried, call.attempt);
+  private pick(
+    req: ServiceCallOptions,
+    call: Attempt,
+    candidates: readonly ServiceInstance[],
+  ): ServiceInstance | undefined {
+    const instance = this.selector.select(call.service, candidates, call.strategy, req.filter, call.tried, call.attempt);
     if (instance) return instance;
     // Nothing was sent, so even a POST may try again.
     if (call.attempt < call.retries) {
       call.attempt++;
       return undefined;
     }
-    throw new NoAvailableInstanceError(req.service, this.selector.explain(candidates, req.filter));
+    throw new NoAvailableInstanceError(call.service, this.selector.explain(candidates, req.filter));
   }
 
   /** Counts a transport-level failure and turns it into a typed error. */
   private failed(
     call: Attempt,
     instance: ServiceInstance,
-    controller: AbortController,
+    signal: AbortSignal | undefined,
     error: unknown,
     started: number,
   ): { error: unknown; neverSent: boolean } {
     call.strategy.onEnd?.(instance, { latencyMs: performance.now() - started, ok: false });
-    const timedOut = controller.signal.reason === TIMEOUT;
-    if (controller.signal.aborted && !timedOut) {
+    if (signal?.aborted) {
       // The caller gave up: says nothing about the instance, and must not be retried.
       this.ejection.release(instance.id);
       call.attempt = call.retries;
       return { error, neverSent: false };
     }
     this.ejection.onFailure(instance.id);
-    if (timedOut) return { error: new RemoteTimeoutError(call.service, instance, call.timeoutMs), neverSent: false };
+    if (isTimeoutError(error)) {
+      return { error: new RemoteTimeoutError(call.service, instance, call.timeoutMs), neverSent: false };
+    }
     return { error: new RemoteUnavailableError(call.service, instance, error), neverSent: neverReachedServer(error) };
   }
 
@@ -259,15 +258,4 @@ export class ServiceClient {
     (call.tried ??= []).push(instance);
     return true;
   }
-}
-
-/** Forwards the caller's abort to this attempt's controller; returns the unlink. */
-function link(signal: AbortSignal, controller: AbortController): () => void {
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return () => undefined;
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
 }

@@ -23,7 +23,11 @@ export interface ServiceCallOptions {
   /** Path on the instance, e.g. `/add/1/2`. May already carry a query string. */
   path: string;
   query?: Record<string, QueryValue>;
-  /** Per-attempt timeout. Default the module's `timeoutMs` (5 s). */
+  /**
+   * Per-attempt timeout for the answer's headers (and, for `request`, for each silence while its body
+   * arrives). Default the module's `timeoutMs` (5 s). Enforced by undici's own timers, which are
+   * coarse (about ±0.5 s) at 1 s and above.
+   */
   timeoutMs?: number;
   /** Retries on another instance (idempotent methods, or when nothing was sent). Default the module's `retries` (2). */
   retries?: number;

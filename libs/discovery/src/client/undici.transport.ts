@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { HttpTransport, TransportRequest, TransportResponse } from './http-transport.interface';
+import { HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
 
 /** Options of {@link UndiciTransport}. */
 export interface UndiciTransportOptions {
@@ -18,7 +18,9 @@ interface PoolEntry {
 
 /**
  * HTTP over one undici `Pool` per instance origin: keep-alive, no pipelining, reused across calls.
- * Pools unused for `idleCloseMs` are closed by a lazy, unref'd sweep; all are closed on shutdown.
+ * A pool is closed when its instance leaves the instance cache (see `InstanceLifecycle`), or, for
+ * sources that do not report changes, by a lazy unref'd sweep once unused for `idleCloseMs`;
+ * all are closed on shutdown.
  */
 @Injectable()
 export class UndiciTransport implements HttpTransport, OnModuleDestroy {
@@ -34,14 +36,25 @@ export class UndiciTransport implements HttpTransport, OnModuleDestroy {
     this.idleCloseMs = options.idleCloseMs ?? 60_000;
   }
 
-  send(instance: ServiceInstance, request: TransportRequest, signal: AbortSignal): Promise<TransportResponse> {
+  send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
     return this.poolFor(instance).request({
       method: request.method as 'GET',
       path: request.path,
       headers: request.headers as Record<string, string | string[]> | undefined,
       body: request.body,
+      headersTimeout: request.timeoutMs,
+      bodyTimeout: request.bodyTimeoutMs,
       signal,
     });
+  }
+
+  release(instance: ServiceInstance): void {
+    const origin = originOf(instance);
+    const entry = this.pools.get(origin);
+    if (!entry) return;
+    this.pools.delete(origin);
+    // close() lets in-flight calls finish; a later call to the same origin opens a fresh pool.
+    entry.pool.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -62,7 +75,7 @@ export class UndiciTransport implements HttpTransport, OnModuleDestroy {
   }
 
   private poolFor(instance: ServiceInstance): Pool {
-    const origin = `${instance.protocol === 'https' ? 'https' : 'http'}://${instance.host}:${instance.port}`;
+    const origin = originOf(instance);
     let entry = this.pools.get(origin);
     if (!entry) {
       this.now = Date.now();

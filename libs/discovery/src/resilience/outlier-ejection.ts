@@ -112,7 +112,15 @@ export class OutlierEjection {
     if (breaker && breaker.state === 'half-open') breaker.probing = false;
   }
 
-  /** Forgets instances that are no longer registered. */
+  /** Forgets an instance that left. */
+  forget(id: string): void {
+    const breaker = this.breakers.get(id);
+    if (!breaker) return;
+    if (breaker.state !== 'closed') this.notClosed--;
+    this.breakers.delete(id);
+  }
+
+  /** Forgets every instance not in `liveIds`. */
   retain(liveIds: ReadonlySet<string>): void {
     for (const [id, breaker] of this.breakers) {
       if (liveIds.has(id)) continue;

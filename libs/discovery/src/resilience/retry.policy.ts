@@ -17,6 +17,15 @@ const NEVER_SENT_CODES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
+/** Timeouts as the transports report them (undici's own timers, axios's `timeout`). */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** @internal */
+export function isTimeoutError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TIMEOUT_CODES.has(code);
+}
+
 /** @internal */
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method);

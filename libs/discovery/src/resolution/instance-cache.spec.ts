@@ -6,7 +6,7 @@ import {
   registerDirectly,
   startTestRegistry,
   TestRegistry,
-} from '../registration/testing/registry.fixture';
+} from '../../../../test/fixtures/registry.fixture';
 import { InstanceCache, InstanceCacheChange } from './instance-cache';
 
 function instance(id: string, overrides: Partial<ServiceInstance> = {}): ServiceInstance {

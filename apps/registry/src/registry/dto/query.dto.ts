@@ -28,7 +28,7 @@ export class WatchQueryDto {
 /** Query of `GET /service/:name`. */
 export class LookupQueryDto {
   @IsOptional()
-  @IsString({ message: 'tag must be a single string' })
   @Length(1, 128, { message: 'tag must be 1 to 128 characters long' })
+  @IsString({ message: 'tag must be a single string' })
   tag?: string;
 }

@@ -1,0 +1,49 @@
+import { MemoryRegistryStore } from '../store/memory.store';
+import { ManualClock } from '../testing.clock';
+import { HEARTBEAT_STALENESS_MS, ServicesView } from './services.view';
+
+describe('ServicesView', () => {
+  const registration = {
+    id: 'calc-1',
+    name: 'calc',
+    host: '127.0.0.1',
+    port: 8080,
+    protocol: 'http' as const,
+    tags: [],
+    metadata: {},
+    weight: 1,
+    ttlSeconds: 30,
+  };
+
+  it('serializes once per revision and shares the string', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    await store.upsert(registration);
+    const stringify = jest.spyOn(JSON, 'stringify');
+    const first = await view.current();
+    const again = await Promise.all(Array.from({ length: 100 }, () => view.current()));
+    expect(stringify).toHaveBeenCalledTimes(1);
+    expect(again.every((answer) => answer === first)).toBe(true);
+    expect(JSON.parse(first.body)).toEqual({ revision: 1, services: { calc: [expect.objectContaining({ id: 'calc-1' })] } });
+
+    await store.upsert({ ...registration, id: 'calc-2' });
+    const next = await view.current();
+    expect(next.revision).toBe(2);
+    expect(JSON.parse(next.services).calc).toHaveLength(2);
+    stringify.mockRestore();
+  });
+
+  it('re-serializes a steady revision once heartbeats may have gone stale', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    await store.upsert(registration);
+    const first = await view.current();
+    clock.advance(HEARTBEAT_STALENESS_MS);
+    await store.upsert(registration);
+    const later = await view.current();
+    expect(later.revision).toBe(first.revision);
+    expect(JSON.parse(later.services).calc[0].lastHeartbeat).toBe(new Date(clock.now()).toISOString());
+  });
+});

@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { RegistrySnapshot } from './registry-store.interface';
+import { SnapshotFile } from './snapshot.file';
+
+const snapshot: RegistrySnapshot = {
+  version: 1,
+  revision: 7,
+  savedAt: '2025-01-01T00:00:00.000Z',
+  instances: [
+    {
+      id: 'calc-1',
+      name: 'calc',
+      host: '127.0.0.1',
+      port: 8080,
+      protocol: 'http',
+      tags: ['v1'],
+      metadata: { zone: 'a' },
+      weight: 1,
+      ttlSeconds: 30,
+      status: 'passing',
+      registeredAt: '2025-01-01T00:00:00.000Z',
+      lastHeartbeat: '2025-01-01T00:00:00.000Z',
+    },
+  ],
+};
+
+describe('SnapshotFile', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'registry-snapshot-')), 'nested', 'data');
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('reads nothing when there is no snapshot, creating the data dir', async () => {
+    expect(await new SnapshotFile(dir).read()).toBeUndefined();
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('round-trips a snapshot and leaves no temp file behind', async () => {
+    const file = new SnapshotFile(dir);
+    await file.write(snapshot);
+    await file.write({ ...snapshot, revision: 8 });
+    expect(await file.read()).toEqual({ ...snapshot, revision: 8 });
+    expect(readdirSync(dir)).toEqual(['registry.json']);
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,'],
+    ['wrong version', JSON.stringify({ ...snapshot, version: 2 })],
+    ['a broken instance', JSON.stringify({ ...snapshot, instances: [{ id: 'x' }] })],
+  ])('moves a corrupt snapshot (%s) aside and starts empty', async (_case, text) => {
+    const file = new SnapshotFile(dir);
+    await file.read();
+    writeFileSync(file.path, text);
+    expect(await file.read()).toBeUndefined();
+    const names = readdirSync(dir);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^registry\.json\.corrupt-\d+$/);
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('Corrupt snapshot'));
+  });
+});

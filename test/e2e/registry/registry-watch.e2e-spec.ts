@@ -1,0 +1,100 @@
+import { waitFor } from '../helpers/wait-for';
+import { bootRegistry, calc, http, register, StateJson, TestRegistry } from './registry.harness';
+
+describe('registry long poll', () => {
+  let registry: TestRegistry;
+  let url: string;
+
+  beforeEach(async () => {
+    registry = await bootRegistry();
+    url = registry.url;
+  });
+
+  afterEach(() => registry.close());
+
+  const watchers = async (): Promise<number> => ((await http<{ watchers: number }>(`${url}/health`)).body).watchers;
+
+  it('answers at once without a revision', async () => {
+    const started = Date.now();
+    const { status, body } = await http<StateJson>(`${url}/watch?timeoutSeconds=30`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ revision: 0, services: {} });
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('answers at once when the caller is behind (or ahead, after a registry reset)', async () => {
+    await register(url, calc());
+    const behind = await http<StateJson>(`${url}/watch?revision=0&timeoutSeconds=30`);
+    expect(behind.body.revision).toBe(1);
+    const ahead = await http<StateJson>(`${url}/watch?revision=99&timeoutSeconds=30`);
+    expect(ahead.body.revision).toBe(1);
+  });
+
+  it('is woken by a change, quickly', async () => {
+    const { body: initial } = await http<StateJson>(`${url}/services`);
+    const watching = http<StateJson>(`${url}/watch?revision=${initial.revision}&timeoutSeconds=30`);
+    await waitFor(async () => (await watchers()) === 1, { message: 'the watcher to be parked' });
+    const changedAt = Date.now();
+    await register(url, calc({ id: 'calc-1' }));
+    const { status, body } = await watching;
+    expect(Date.now() - changedAt).toBeLessThan(500);
+    expect(status).toBe(200);
+    expect(body.revision).toBe(initial.revision + 1);
+    expect(body.services.calc.map((instance) => instance.id)).toEqual(['calc-1']);
+  });
+
+  it('wakes many watchers with one change', async () => {
+    const parked = Array.from({ length: 50 }, () => http<StateJson>(`${url}/watch?revision=0&timeoutSeconds=30`));
+    await waitFor(async () => (await watchers()) === 50, { message: '50 parked watchers' });
+    await register(url, calc({ id: 'calc-1' }));
+    const answers = await Promise.all(parked);
+    expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+    expect(answers[0].body.revision).toBe(1);
+  });
+
+  it('times out with the unchanged state', async () => {
+    await register(url, calc({ id: 'calc-1' }));
+    const started = Date.now();
+    const { status, body } = await http<StateJson>(`${url}/watch?revision=1&timeoutSeconds=1`);
+    const elapsed = Date.now() - started;
+    expect(status).toBe(200);
+    expect(body.revision).toBe(1);
+    expect(body.services.calc).toHaveLength(1);
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it('a plain renewal does not wake watchers', async () => {
+    await register(url, calc({ id: 'calc-1' }));
+    const started = Date.now();
+    const watching = http<StateJson>(`${url}/watch?revision=1&timeoutSeconds=1`);
+    await waitFor(async () => (await watchers()) === 1, { message: 'the watcher to be parked' });
+    await register(url, calc({ id: 'calc-1' }), { knownRevision: 1 });
+    const { body } = await watching;
+    expect(body.revision).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('releases a watcher whose client went away', async () => {
+    const aborter = new AbortController();
+    const watching = http(`${url}/watch?revision=0&timeoutSeconds=300`, { signal: aborter.signal }).catch(
+      (error: { name: string }) => error.name,
+    );
+    await waitFor(async () => (await watchers()) === 1, { message: 'the watcher to be parked' });
+    aborter.abort();
+    expect(await watching).toBe('AbortError');
+    await waitFor(async () => (await watchers()) === 0, { message: 'the watcher to be released' });
+  });
+
+  it('answers pending watchers at once on shutdown', async () => {
+    const watching = http<StateJson>(`${url}/watch?revision=0&timeoutSeconds=300`);
+    await waitFor(async () => (await watchers()) === 1, { message: 'the watcher to be parked' });
+    const started = Date.now();
+    await registry.close();
+    const { status, body } = await watching;
+    expect(status).toBe(200);
+    expect(body.revision).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1000);
+    registry = await bootRegistry(); // afterEach closes something
+  });
+});

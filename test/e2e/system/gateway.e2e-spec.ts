@@ -101,16 +101,16 @@ describe('gateway → calc through discovery (real processes)', () => {
     let killed = false;
     const worker = async (): Promise<void> => {
       while (done < 400) {
-        done++;
-        if (done === 100 && !killed) {
+        const i = ++done;
+        if (i === 100) {
           killed = true;
           void calcs[0].kill();
         }
-        const response = await http<{ result: number }>(`${gateway.url}/calc/add/${done}/1`).catch((e: Error) => ({
+        const response = await http<{ result: number }>(`${gateway.url}/calc/add/${i}/1`).catch((e: Error) => ({
           status: 0,
           body: { result: NaN, error: e.message },
         }));
-        if (response.status !== 200 || response.body.result !== done + 1) failures.push(JSON.stringify(response));
+        if (response.status !== 200 || response.body.result !== i + 1) failures.push(`${response.status} ${JSON.stringify(response.body)}`);
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));

@@ -1,5 +1,5 @@
 import { DiscoveryModule, ServiceClient } from '@app/discovery';
-import { INestApplicationContext, Logger } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 /** An in-process pure client (it does not register) of the registry at `registryUrl`. */
@@ -9,7 +9,7 @@ export async function startClientApp(
 ): Promise<{ app: INestApplicationContext; client: ServiceClient }> {
   const app = await NestFactory.createApplicationContext(
     DiscoveryModule.forRoot({ register: false, urls: [registryUrl], ...options }),
-    { logger: new Logger() },
+    { logger: ['error', 'warn'] },
   );
   await app.init();
   return { app, client: app.get(ServiceClient) };

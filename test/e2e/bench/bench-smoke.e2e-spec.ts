@@ -17,8 +17,10 @@ describe('bench smoke', () => {
     expect(cases).toMatch(/propagation/);
     expect(cases).toMatch(/ServiceClient/);
     for (const row of rows) {
-      expect(row.subject.p50Ms).toBeGreaterThan(0);
-      expect(Number.isFinite(row.subject.p99Ms)).toBe(true);
+      // autocannon reports whole milliseconds, so a fast local p50 may honestly be 0.
+      expect(row.subject.p50Ms).toBeGreaterThanOrEqual(0);
+      expect(row.subject.p99Ms).toBeGreaterThanOrEqual(row.subject.p50Ms);
+      expect(row.subject.requests).toBeGreaterThan(0);
       if (!row.case.startsWith('propagation')) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
       if (row.floor) expect(row.floor.requestsPerSecond).toBeGreaterThan(0);
     }

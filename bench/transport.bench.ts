@@ -82,6 +82,7 @@ function clientOver(transport: HttpTransport, instance: ServiceInstance): Servic
     instanceId: undefined, tags: [], metadata: {}, weight: 1, ttlSeconds: 30, heartbeatIntervalMs: 10_000,
     urls: [], token: undefined, zone: undefined, loadBalancing: 'round-robin' as const, timeoutMs: 5000,
     retries: 2, retryBackoffMs: 25, outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 }, watch: false,
+    transport: 'undici' as const, connectionsPerInstance: 32,
   };
   const instances: readonly ServiceInstance[] = [instance];
   const source = { instances: async () => instances };

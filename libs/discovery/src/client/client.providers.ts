@@ -4,29 +4,15 @@ import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interf
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { AxiosTransport } from './axios.transport';
-import { HTTP_TRANSPORT, HttpTransport, TransportName } from './http-transport.interface';
+import { HTTP_TRANSPORT, HttpTransport } from './http-transport.interface';
 import { InstanceLifecycle } from './instance-lifecycle';
 import { ServiceClient } from './service-client';
 import { UndiciTransport } from './undici.transport';
 
-/**
- * Picks the transport: `transport` option if the options carry one, else `DISCOVERY_TRANSPORT`,
- * else undici. Connections per instance: `DISCOVERY_HTTP_CONNECTIONS` (default 32). @internal
- */
-export function createTransport(config: ResolvedDiscoveryOptions, env: NodeJS.ProcessEnv = process.env): HttpTransport {
-  const name = ((config as { transport?: string }).transport ?? env.DISCOVERY_TRANSPORT ?? 'undici') as TransportName;
-  const connections = env.DISCOVERY_HTTP_CONNECTIONS ? Number(env.DISCOVERY_HTTP_CONNECTIONS) : undefined;
-  if (connections !== undefined && !(Number.isInteger(connections) && connections > 0)) {
-    throw new Error(`DISCOVERY_HTTP_CONNECTIONS must be a positive integer, got "${env.DISCOVERY_HTTP_CONNECTIONS}"`);
-  }
-  switch (name) {
-    case 'undici':
-      return new UndiciTransport({ connections });
-    case 'axios':
-      return new AxiosTransport({ connections });
-    default:
-      throw new Error(`Unknown transport "${String(name)}"; expected "undici" or "axios"`);
-  }
+/** The call path's HTTP client, as the resolved options choose it. @internal */
+export function createTransport(config: ResolvedDiscoveryOptions): HttpTransport {
+  const options = { connections: config.connectionsPerInstance };
+  return config.transport === 'axios' ? new AxiosTransport(options) : new UndiciTransport(options);
 }
 
 /** Everything the call path needs; injected into DiscoveryModule. @internal */

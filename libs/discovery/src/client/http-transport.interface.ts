@@ -47,9 +47,6 @@ export function originOf(instance: ServiceInstance): string {
 /** Token of the {@link HttpTransport} the ServiceClient uses. */
 export const HTTP_TRANSPORT = Symbol('HTTP_TRANSPORT');
 
-/** Built-in transports. 'undici' is the default and the fast one; 'axios' exists for comparison. */
-export type TransportName = 'undici' | 'axios';
-
 /** Reads the body to the end as text. Uses undici's own consumer when present (faster). @internal */
 export async function readText(body: Readable): Promise<string> {
   const withText = body as Readable & { text?: () => Promise<string> };

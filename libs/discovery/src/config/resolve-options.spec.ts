@@ -27,7 +27,20 @@ describe('resolveDiscoveryOptions', () => {
       retryBackoffMs: 25,
       outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 },
       watch: true,
+      transport: 'undici',
+      connectionsPerInstance: 32,
     });
+  });
+
+  it('chooses the transport and its pool size from options or the environment', () => {
+    expect(resolveDiscoveryOptions({ register: false }, NO_ENV)).toMatchObject({ transport: 'undici', connectionsPerInstance: 32 });
+    expect(
+      resolveDiscoveryOptions({ register: false }, { DISCOVERY_TRANSPORT: 'axios', DISCOVERY_HTTP_CONNECTIONS: '8' }),
+    ).toMatchObject({ transport: 'axios', connectionsPerInstance: 8 });
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_TRANSPORT: 'curl' })).toThrow(/DISCOVERY_TRANSPORT/);
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_HTTP_CONNECTIONS: '0' })).toThrow(
+      /DISCOVERY_HTTP_CONNECTIONS/,
+    );
   });
 
   it('derives the heartbeat from the TTL', () => {

@@ -76,7 +76,8 @@ function stringRecord(option: string, value: Record<string, string>, max: number
  * the result once, throwing a {@link DiscoveryConfigError} that names the bad option.
  *
  * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN`, `ADVERTISE_HOST`,
- * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`.
+ * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`,
+ * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`.
  *
  * @example
  * const config = resolveDiscoveryOptions({ name: 'calc' }); // ttl 30 s, heartbeat every 10 s
@@ -151,6 +152,15 @@ export function resolveDiscoveryOptions(
   const host = options.host ?? envValue(env, 'ADVERTISE_HOST') ?? firstExternalIPv4();
   if (typeof host !== 'string' || host.trim() === '') fail('host', 'a non-empty host', host);
 
+  const transport = options.transport ?? envValue(env, 'DISCOVERY_TRANSPORT') ?? 'undici';
+  if (transport !== 'undici' && transport !== 'axios') fail('transport (env DISCOVERY_TRANSPORT)', 'undici | axios', transport);
+  const connectionsPerInstance = integerIn(
+    'connectionsPerInstance (env DISCOVERY_HTTP_CONNECTIONS)',
+    numberOf('connectionsPerInstance', options.connectionsPerInstance, env, 'DISCOVERY_HTTP_CONNECTIONS', 32),
+    1,
+    10_000,
+  );
+
   return {
     name,
     register,
@@ -172,5 +182,7 @@ export function resolveDiscoveryOptions(
     retryBackoffMs,
     outlierEjection: { consecutiveFailures, cooldownMs },
     watch: options.watch ?? true,
+    transport,
+    connectionsPerInstance,
   };
 }

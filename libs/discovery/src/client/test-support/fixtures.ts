@@ -50,6 +50,8 @@ export function config(overrides: Partial<ResolvedDiscoveryOptions> = {}): Resol
     retryBackoffMs: 1,
     outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 },
     watch: false,
+    transport: 'undici',
+    connectionsPerInstance: 32,
     ...overrides,
   };
 }

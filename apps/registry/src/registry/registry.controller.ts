@@ -56,7 +56,7 @@ export class RegistryController {
     else if (changed) this.logger.log(`Updated ${describe(instance)} (revision ${revision})`);
     const head = `{"instance":${JSON.stringify(instance)},"revision":`;
     if (query.knownRevision === revision) return `${head}${revision}}`;
-    const view = await this.view.current();
+    const view = await this.view.current({ allowLag: true });
     return `${head}${view.revision},"services":${view.services}}`;
   }
 

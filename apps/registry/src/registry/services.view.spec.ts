@@ -46,4 +46,22 @@ describe('ServicesView', () => {
     expect(later.revision).toBe(first.revision);
     expect(JSON.parse(later.services).calc[0].lastHeartbeat).toBe(new Date(clock.now()).toISOString());
   });
+
+  it('lets a registration answer reuse a recent view under churn, but never /services or /watch', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    await store.upsert(registration);
+    const first = await view.current();
+    await store.upsert({ ...registration, id: 'calc-2' });
+
+    const lagging = await view.current({ allowLag: true });
+    expect(lagging).toBe(first);
+    expect(lagging.revision).toBe(1);
+    expect((await view.current()).revision).toBe(2);
+
+    await store.upsert({ ...registration, id: 'calc-3' });
+    clock.advance(1000);
+    expect((await view.current({ allowLag: true })).revision).toBe(3);
+  });
 });

@@ -19,25 +19,40 @@ export interface SerializedServices {
 export const HEARTBEAT_STALENESS_MS = 1000;
 
 /**
+ * Under churn, a registration's answer may reuse a view until it is this many times as old as its own
+ * build took: serializing 100 000 instances takes ~100 ms, and rebuilding it for every one of a storm of
+ * registrations made filling a large registry quadratic. The answer carries the view's own revision, so
+ * the client catches up through the watch.
+ */
+const REBUILD_COST_FACTOR = 10;
+
+/**
  * Serializes the service map once per revision and shares the string: a change that wakes a
  * thousand watchers costs one JSON.stringify, and steady heartbeats cost none.
  */
 @Injectable()
 export class ServicesView {
-  private cached: (SerializedServices & { builtAt: number }) | undefined;
+  private cached: (SerializedServices & { builtAt: number; buildMs: number }) | undefined;
 
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(REGISTRY_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async current(): Promise<SerializedServices> {
+  /**
+   * The view at the current revision, or — with `allowLag` — a recent one (see REBUILD_COST_FACTOR)
+   * that may be a few revisions behind.
+   */
+  async current(options: { allowLag?: boolean } = {}): Promise<SerializedServices> {
     const revision = await this.store.revision();
     const now = this.clock.now();
     const cached = this.cached;
-    if (cached !== undefined && cached.revision === revision && now - cached.builtAt < HEARTBEAT_STALENESS_MS) {
-      return cached;
+    if (cached !== undefined) {
+      const age = now - cached.builtAt;
+      if (cached.revision === revision && age < HEARTBEAT_STALENESS_MS) return cached;
+      if (options.allowLag && age < cached.buildMs * REBUILD_COST_FACTOR) return cached;
     }
+    const started = performance.now();
     const state = await this.store.all();
     const services = JSON.stringify(state.services);
     const fresh = {
@@ -45,6 +60,7 @@ export class ServicesView {
       services,
       body: `{"revision":${state.revision},"services":${services}}`,
       builtAt: now,
+      buildMs: performance.now() - started,
     };
     this.cached = fresh;
     return fresh;

@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BenchOptions } from '../harness/bench-options';
 import { load } from '../harness/load';
 import { ResultRow } from '../harness/result-row';
@@ -6,33 +7,27 @@ import { rssMiB, startApp, tmpDir } from '../harness/topology';
 
 const PER_SERVICE = 10;
 
-/** Registers `count` instances, ten per service, as fast as the registry takes them. */
-async function fill(registryUrl: string, count: number): Promise<void> {
-  const pool = new Pool(registryUrl, { connections: 32 });
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const i = next++;
-      const response = await pool.request({
-        method: 'POST',
-        path: '/register',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id: `svc-${Math.floor(i / PER_SERVICE)}-${i % PER_SERVICE}`,
-          name: `svc-${Math.floor(i / PER_SERVICE)}`,
-          host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-          port: 8000 + (i % PER_SERVICE),
-          ttlSeconds: 3600,
-          tags: ['v1'],
-          metadata: { version: '1.0.0', zone: `zone-${i % 3}` },
-        }),
-      });
-      await response.body.dump();
-      if (response.statusCode !== 201) throw new Error(`register ${i} answered ${response.statusCode}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  await pool.close();
+/**
+ * Seeds the registry through its snapshot (the restore path): registering 100 000 instances one POST at a
+ * time would measure the answers, which by design carry every registration, not the lookup.
+ */
+function seedSnapshot(dataDir: string, count: number): void {
+  const now = new Date().toISOString();
+  const instances = Array.from({ length: count }, (_, i) => ({
+    id: `svc-${Math.floor(i / PER_SERVICE)}-${i % PER_SERVICE}`,
+    name: `svc-${Math.floor(i / PER_SERVICE)}`,
+    host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    port: 8000 + (i % PER_SERVICE),
+    protocol: 'http',
+    tags: ['v1'],
+    metadata: { version: '1.0.0', zone: `zone-${i % 3}` },
+    weight: 1,
+    ttlSeconds: 3600,
+    status: 'passing',
+    registeredAt: now,
+    lastHeartbeat: now,
+  }));
+  writeFileSync(join(dataDir, 'registry.json'), JSON.stringify({ version: 1, revision: count, savedAt: now, instances }));
 }
 
 /**
@@ -42,9 +37,12 @@ async function fill(registryUrl: string, count: number): Promise<void> {
 export async function lookupCases(options: BenchOptions): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   for (const size of options.lookupSizes) {
-    const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-lookup-') });
+    const dataDir = tmpDir('bench-lookup-');
+    seedSnapshot(dataDir, size);
+    const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir }, 60_000);
     try {
-      await fill(registry.url, size);
+      const seeded = (await (await fetch(`${registry.url}/service/svc-${Math.floor((size - 1) / PER_SERVICE)}`)).json()) as unknown[];
+      if (seeded.length === 0) throw new Error(`registry did not restore the ${size} seeded instances`);
       const subject = await load({ ...options, url: `${registry.url}/service/svc-0` });
       const rss = await rssMiB(registry.pid);
       const isLargest = size >= 100_000;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BenchOptions } from '../harness/bench-options';
-import { load } from '../harness/load';
+import { compare } from '../harness/load';
 import { ratio, ResultRow } from '../harness/result-row';
 import { FLOORS, startApp, startScript, tmpDir } from '../harness/topology';
 
@@ -20,29 +20,24 @@ const HEADERS = { 'content-type': 'application/json' };
 /** Case 3: a steady renewal (`POST /register?knownRevision=N`) beside a bare Fastify Map upsert. */
 export async function renewalCase(options: BenchOptions): Promise<ResultRow> {
   const floor = await startScript(join(FLOORS, 'map-upsert.floor.js'));
-  const floorResult = await load({ ...options, url: `${floor.url}/register`, method: 'POST', body: BODY, headers: HEADERS }).finally(
-    () => floor.stop(),
-  );
-
   const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-renewal-') });
   try {
     const first = await fetch(`${registry.url}/register`, { method: 'POST', body: BODY, headers: HEADERS });
     const { revision } = (await first.json()) as { revision: number };
-    const subject = await load({
-      ...options,
-      url: `${registry.url}/register?knownRevision=${revision}`,
-      method: 'POST',
-      body: BODY,
-      headers: HEADERS,
-    });
+    const post = { method: 'POST' as const, body: BODY, headers: HEADERS };
+    const measured = await compare(
+      { ...options, ...post, url: `${registry.url}/register?knownRevision=${revision}`, pids: [registry.pid] },
+      { ...options, ...post, url: `${floor.url}/register`, pids: [floor.pid] },
+      options.rounds,
+    );
     return {
       case: 'registry renewal (POST /register?knownRevision=N)',
-      subject,
-      floor: floorResult,
+      ...measured,
       target: '≥ 80% of floor req/s',
-      met: ratio(subject.requestsPerSecond, floorResult.requestsPerSecond) >= 0.8,
+      met: ratio(measured.subject.requestsPerSecond, measured.floor.requestsPerSecond) >= 0.8,
     };
   } finally {
     await registry.stop();
+    await floor.stop();
   }
 }

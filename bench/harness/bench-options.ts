@@ -3,6 +3,8 @@ export interface BenchOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Alternating subject/floor rounds that share `durationSeconds`. */
+  rounds: number;
   /** Instance counts for the lookup case. */
   lookupSizes: number[];
   propagationTries: number;
@@ -12,8 +14,9 @@ export interface BenchOptions {
 
 export const FULL: BenchOptions = {
   connections: 32,
-  durationSeconds: 10,
+  durationSeconds: 15,
   warmupSeconds: 3,
+  rounds: 5,
   lookupSizes: [10, 1_000, 100_000],
   propagationTries: 20,
   clientCalls: 40_000,
@@ -23,6 +26,7 @@ export const SMOKE: BenchOptions = {
   connections: 4,
   durationSeconds: 1,
   warmupSeconds: 0,
+  rounds: 1,
   lookupSizes: [10, 100],
   propagationTries: 2,
   clientCalls: 200,

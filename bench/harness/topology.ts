@@ -8,7 +8,14 @@ export { RunningApp, startApp, startScript, tmpDir, waitFor };
 export const FLOORS = join(__dirname, '..', 'floors');
 
 /** Registry, two calc instances and the gateway, ready when the gateway answers through both calcs. */
-export async function startSystem(): Promise<{ registry: RunningApp; calcs: RunningApp[]; gateway: RunningApp; stop(): Promise<void> }> {
+export async function startSystem(): Promise<{
+  registry: RunningApp;
+  calcs: RunningApp[];
+  gateway: RunningApp;
+  /** The processes a gateway call runs through (gateway and calcs). */
+  pids: number[];
+  stop(): Promise<void>;
+}> {
   const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-registry-') });
   const env = { REGISTRY_URL: registry.url };
   const calcs = await Promise.all([startApp('calc', env), startApp('calc', env)]);
@@ -25,6 +32,7 @@ export async function startSystem(): Promise<{ registry: RunningApp; calcs: Runn
     registry,
     calcs,
     gateway,
+    pids: [gateway.pid, ...calcs.map((calc) => calc.pid)],
     stop: async () => {
       await gateway.stop();
       await Promise.all(calcs.map((calc) => calc.stop()));
@@ -34,11 +42,12 @@ export async function startSystem(): Promise<{ registry: RunningApp; calcs: Runn
 }
 
 /** The floor pair: a bare Fastify gateway calling a bare Fastify calc over an undici pool. */
-export async function startFloor(): Promise<{ gateway: RunningApp; stop(): Promise<void> }> {
+export async function startFloor(): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
   const calc = await startScript(join(FLOORS, 'calc.floor.js'));
   const gateway = await startScript(join(FLOORS, 'gateway.floor.js'), { CALC_URL: calc.url });
   return {
     gateway,
+    pids: [gateway.pid, calc.pid],
     stop: async () => {
       await gateway.stop();
       await calc.stop();

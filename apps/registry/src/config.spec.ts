@@ -15,6 +15,8 @@ describe('loadRegistryConfig', () => {
         REGISTRY_TOKEN: 's3cret',
         REGISTRY_SWEEP_INTERVAL_MS: '100',
         REGISTRY_SNAPSHOT_DELAY_MS: '0',
+        REGISTRY_STORE: 'redis://127.0.0.1:6380',
+        REGISTRY_STORE_PREFIX: 'team-a',
       }),
     ).toEqual({
       port: 0,
@@ -23,7 +25,19 @@ describe('loadRegistryConfig', () => {
       token: 's3cret',
       sweepIntervalMs: 100,
       snapshotDelayMs: 0,
+      store: { kind: 'redis', url: 'redis://127.0.0.1:6380' },
+      storePrefix: 'team-a',
     });
+  });
+
+  it.each([
+    ['memory', { kind: 'memory' }],
+    ['redis://cache.internal:6379', { kind: 'redis', url: 'redis://cache.internal:6379' }],
+    ['rediss://:pw@cache:6380/2', { kind: 'redis', url: 'rediss://:pw@cache:6380/2' }],
+    ['etcd://10.0.0.1:2379', { kind: 'etcd', url: 'etcd://10.0.0.1:2379', hosts: ['http://10.0.0.1:2379'] }],
+    ['etcd://a:2379,b:2379', { kind: 'etcd', url: 'etcd://a:2379,b:2379', hosts: ['http://a:2379', 'http://b:2379'] }],
+  ])('reads REGISTRY_STORE=%s', (value, store) => {
+    expect(loadRegistryConfig({ REGISTRY_STORE: value }).store).toEqual(store);
   });
 
   it.each([
@@ -34,6 +48,12 @@ describe('loadRegistryConfig', () => {
     ['REGISTRY_TOKEN', ''],
     ['REGISTRY_SWEEP_INTERVAL_MS', '1'],
     ['REGISTRY_SNAPSHOT_DELAY_MS', '-5'],
+    ['REGISTRY_STORE', 'postgres://db:5432'],
+    ['REGISTRY_STORE', 'redis://'],
+    ['REGISTRY_STORE', 'etcd://no-port'],
+    ['REGISTRY_STORE', 'mem'],
+    ['REGISTRY_STORE_PREFIX', 'has space'],
+    ['REGISTRY_STORE_PREFIX', 'a/b'],
   ])('fails fast naming %s=%j', (variable, value) => {
     expect(() => loadRegistryConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
   });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidConfigError } from './errors/invalid-config.error';
+import { MEMORY_STORE, parseStoreLocation, StoreLocation } from './store/store-location';
 
 /** Everything the registry reads from its environment, validated once at start. */
 export interface RegistryConfig {
@@ -15,6 +16,10 @@ export interface RegistryConfig {
   sweepIntervalMs: number;
   /** `REGISTRY_SNAPSHOT_DELAY_MS`, default 2000: debounce between a change and the snapshot write. */
   snapshotDelayMs: number;
+  /** `REGISTRY_STORE`: `memory` (default), `redis://host:port` or `etcd://host:port[,host:port]`. */
+  store: StoreLocation;
+  /** `REGISTRY_STORE_PREFIX`, default `registry`: the key prefix in Redis or etcd (replicas sharing state share it). */
+  storePrefix: string;
 }
 
 /** Defaults, merged in this one place. */
@@ -25,7 +30,12 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   token: undefined,
   sweepIntervalMs: 1000,
   snapshotDelayMs: 2000,
+  store: MEMORY_STORE,
+  storePrefix: 'registry',
 };
+
+/** Key prefixes: safe in a Redis key and an etcd path. */
+const STORE_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -45,7 +55,27 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     token,
     sweepIntervalMs: integer(env, 'REGISTRY_SWEEP_INTERVAL_MS', 10, 3_600_000),
     snapshotDelayMs: integer(env, 'REGISTRY_SNAPSHOT_DELAY_MS', 0, 3_600_000),
+    store: storeLocation(env),
+    storePrefix: storePrefix(env),
   });
+}
+
+function storeLocation(env: Env): StoreLocation | undefined {
+  const raw = nonEmpty(env, 'REGISTRY_STORE');
+  if (raw === undefined) return undefined;
+  try {
+    return parseStoreLocation(raw);
+  } catch (error) {
+    throw new InvalidConfigError('REGISTRY_STORE', (error as Error).message);
+  }
+}
+
+function storePrefix(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'REGISTRY_STORE_PREFIX');
+  if (raw !== undefined && !STORE_PREFIX_PATTERN.test(raw)) {
+    throw new InvalidConfigError('REGISTRY_STORE_PREFIX', `must match ${STORE_PREFIX_PATTERN.source}, got "${raw}"`);
+  }
+  return raw;
 }
 
 /** Fills unset fields with defaults and makes `dataDir` absolute. */

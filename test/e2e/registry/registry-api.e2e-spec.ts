@@ -1,13 +1,20 @@
+import { describeStores } from '../helpers/stores';
 import { waitFor } from '../helpers/wait-for';
 import { bootRegistry, calc, ErrorJson, http, InstanceJson, register, StateJson, TestRegistry } from './registry.harness';
 
-describe('registry API', () => {
+/**
+ * The registry API's contract, the same on every store. Revisions are compared, never spelled out: the
+ * memory and Redis stores count 1, 2, 3…, etcd uses its own (larger) revision numbers.
+ */
+describeStores('registry API', (store) => {
   let registry: TestRegistry;
   let url: string;
+  let initial: number;
 
   beforeEach(async () => {
-    registry = await bootRegistry();
+    registry = await bootRegistry({ store: store.location });
     url = registry.url;
+    initial = (await http<StateJson>(`${url}/services`)).body.revision;
   });
 
   afterEach(() => registry.close());
@@ -30,7 +37,7 @@ describe('registry API', () => {
       lastHeartbeat: expect.any(String),
     });
     expect(new Date(body.instance.registeredAt).toISOString()).toBe(body.instance.registeredAt);
-    expect(body.revision).toBe(1);
+    expect(body.revision).toBeGreaterThan(initial);
     expect(body.services).toEqual({ calc: [body.instance] });
   });
 
@@ -41,6 +48,8 @@ describe('registry API', () => {
     expect(renewal.body.revision).toBe(first.body.revision);
     expect(renewal.body).not.toHaveProperty('services');
     expect(renewal.body.instance.registeredAt).toBe(first.body.instance.registeredAt);
+    expect(Date.parse(renewal.body.instance.lastHeartbeat)).toBeGreaterThanOrEqual(Date.parse(first.body.instance.lastHeartbeat));
+    expect((await http<StateJson>(`${url}/services`)).body.revision).toBe(first.body.revision);
 
     const stale = await register(url, calc({ id: 'calc-1', tags: ['v1'] }), { knownRevision: 0 });
     expect(stale.body.services).toEqual({ calc: [expect.objectContaining({ id: 'calc-1' })] });
@@ -52,8 +61,29 @@ describe('registry API', () => {
       knownRevision: first.body.revision,
     });
     expect(changed.status).toBe(200);
-    expect(changed.body.revision).toBe(first.body.revision + 1);
+    expect(changed.body.revision).toBeGreaterThan(first.body.revision);
+    expect(changed.body.instance.registeredAt).toBe(first.body.instance.registeredAt);
     expect(changed.body.services?.calc[0].metadata).toEqual({ zone: 'b' });
+  });
+
+  it.each([
+    ['tags', { tags: ['v2'] }],
+    ['weight', { weight: 5 }],
+    ['port', { port: 9090 }],
+    ['ttl', { ttlSeconds: 20 }],
+  ])('bumps the revision when a renewal changes %s, and lists the new fields', async (_field, change) => {
+    const first = await register(url, calc({ id: 'calc-1' }));
+    const changed = await register(url, calc({ id: 'calc-1', ...change }), { knownRevision: first.body.revision });
+    expect(changed.body.revision).toBeGreaterThan(first.body.revision);
+    expect(changed.body.instance).toMatchObject(change);
+    expect((await http<InstanceJson[]>(`${url}/service/calc`)).body).toEqual([expect.objectContaining(change)]);
+  });
+
+  it('does not bump the revision when only the order of metadata keys differs', async () => {
+    const first = await register(url, calc({ id: 'calc-1', metadata: { a: '1', b: '2' } }));
+    const renewal = await register(url, calc({ id: 'calc-1', metadata: { b: '2', a: '1' } }), { knownRevision: first.body.revision });
+    expect(renewal.body.revision).toBe(first.body.revision);
+    expect(renewal.body).not.toHaveProperty('services');
   });
 
   it('answers 409 for an id registered under another name and changes nothing', async () => {
@@ -86,13 +116,13 @@ describe('registry API', () => {
     const { status, body, headers } = await http<StateJson>(`${url}/services`);
     expect(status).toBe(200);
     expect(headers.get('content-type')).toContain('application/json');
-    expect(body.revision).toBe(2);
+    expect(body.revision).toBeGreaterThan(initial);
     expect(Object.keys(body.services)).toEqual(['calc', 'web']);
     expect(body.services.web[0]).toMatchObject({ protocol: 'https', weight: 5 });
   });
 
   it('deregisters with 204, then 404', async () => {
-    await register(url, calc({ id: 'calc-1' }));
+    const registered = await register(url, calc({ id: 'calc-1' }));
     const removed = await http(`${url}/service/calc/calc-1`, { method: 'DELETE' });
     expect(removed.status).toBe(204);
     expect(removed.text).toBe('');
@@ -100,12 +130,15 @@ describe('registry API', () => {
     const again = await http<ErrorJson>(`${url}/service/calc/calc-1`, { method: 'DELETE' });
     expect(again.status).toBe(404);
     expect(again.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'INSTANCE_NOT_FOUND' });
-    expect((await http<StateJson>(`${url}/services`)).body.revision).toBe(2);
+    const after = (await http<StateJson>(`${url}/services`)).body;
+    expect(after.revision).toBeGreaterThan(registered.body.revision);
+    expect(after.services).toEqual({});
+    expect((await http(`${url}/service/web/calc-1`, { method: 'DELETE' })).status).toBe(404);
   });
 
   it('evicts an instance whose TTL ran out, bumping the revision', async () => {
     await register(url, calc({ id: 'short', ttlSeconds: 1 }));
-    await register(url, calc({ id: 'long', ttlSeconds: 60 }));
+    const registered = await register(url, calc({ id: 'long', ttlSeconds: 60 }));
     const started = Date.now();
     const state = await waitFor(
       async () => {
@@ -116,7 +149,20 @@ describe('registry API', () => {
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(state.services.calc.map((instance) => instance.id)).toEqual(['long']);
-    expect(state.revision).toBe(3);
+    expect(state.revision).toBeGreaterThan(registered.body.revision);
+  });
+
+  it('keeps an instance that renews within its TTL', async () => {
+    const first = await register(url, calc({ id: 'renewing', ttlSeconds: 1 }));
+    const until = Date.now() + 2200;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const renewal = await register(url, calc({ id: 'renewing', ttlSeconds: 1 }), { knownRevision: first.body.revision });
+      expect(renewal.status).toBe(200);
+    }
+    const { body } = await http<StateJson>(`${url}/services`);
+    expect(body.revision).toBe(first.body.revision);
+    expect(body.services.calc.map((instance) => instance.id)).toEqual(['renewing']);
   });
 
   it('a renewal of an id the registry does not hold is a new registration (201)', async () => {
@@ -126,11 +172,17 @@ describe('registry API', () => {
     expect(body.services).toBeDefined();
   });
 
-  it('reports health', async () => {
-    await register(url, calc());
+  it('reports health, with the store', async () => {
+    const { body: registered } = await register(url, calc());
     const { status, body } = await http(`${url}/health`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', revision: 1, services: 1, instances: 1 });
+    expect(body).toMatchObject({
+      status: 'ok',
+      store: { kind: store.kind, reachable: true },
+      revision: registered.revision,
+      services: 1,
+      instances: 1,
+    });
   });
 
   it('answers unknown routes with a 404 JSON body', async () => {

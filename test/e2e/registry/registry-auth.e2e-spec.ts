@@ -1,12 +1,13 @@
+import { describeStores } from '../helpers/stores';
 import { bootRegistry, calc, ErrorJson, http, register, StateJson, TestRegistry } from './registry.harness';
 
-describe('registry token auth', () => {
+describeStores('registry token auth', (store) => {
   const token = 'correct-horse-battery-staple';
   let registry: TestRegistry;
   let url: string;
 
   beforeAll(async () => {
-    registry = await bootRegistry({ token });
+    registry = await bootRegistry({ token, store: store.location });
     url = registry.url;
   });
 

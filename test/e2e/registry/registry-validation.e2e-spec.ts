@@ -1,3 +1,4 @@
+import { describeStores } from '../helpers/stores';
 import { bootRegistry, calc, ErrorJson, http, HttpResult, StateJson, TestRegistry } from './registry.harness';
 
 /** Bad register bodies, with the field the 400's message must name. */
@@ -31,13 +32,13 @@ const BAD_BODIES: [string, Record<string, unknown>, RegExp][] = [
   ['unknown field', calc({ colour: 'blue' }), /property colour should not exist/],
 ];
 
-describe('registry input validation', () => {
+describeStores('registry input validation', (store) => {
   let registry: TestRegistry;
   let url: string;
   let before: StateJson;
 
   beforeAll(async () => {
-    registry = await bootRegistry();
+    registry = await bootRegistry({ store: store.location });
     url = registry.url;
     await http(`${url}/register`, { method: 'POST', body: calc({ id: 'calc-1', tags: ['v1'] }) });
     before = (await http<StateJson>(`${url}/services`)).body;

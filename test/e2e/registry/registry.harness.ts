@@ -1,9 +1,13 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegistryConfig, resolveRegistryConfig } from '../../../apps/registry/src/config';
 import { createRegistryApp, registryUrl } from '../../../apps/registry/src/registry.app';
+import { uniquePrefix } from '../helpers/stores';
 import { tmpDir } from '../helpers/tmp-dir';
 
-/** A registry booted in this process, on a free port, with its own data dir. */
+/**
+ * A registry booted in this process, on a free port, with its own data dir and — for Redis and etcd — its
+ * own key prefix unless one is given (two replicas share state by sharing `store` and `storePrefix`).
+ */
 export interface TestRegistry {
   app: NestFastifyApplication;
   url: string;
@@ -17,6 +21,7 @@ export async function bootRegistry(overrides: Partial<RegistryConfig> = {}): Pro
     host: '127.0.0.1',
     sweepIntervalMs: 100,
     snapshotDelayMs: 50,
+    storePrefix: uniquePrefix(),
     ...overrides,
     port: 0,
     dataDir,

@@ -1,14 +1,18 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { REGISTRY_STORE } from '../registry.constants';
-import { RegistryStore } from '../store/registry-store.interface';
+import { RegistryStore, StoreStatus } from '../store/registry-store.interface';
 import { WatchHub } from '../watch/watch.hub';
+import { ServicesView } from './services.view';
 
-/** Body of `GET /health`. */
+/** Body of `GET /health`: 200 with `ok`, or 503 with `degraded` while the store cannot be reached. */
 export interface HealthBody {
-  status: 'ok';
-  revision: number;
-  services: number;
-  instances: number;
+  status: 'ok' | 'degraded';
+  store: StoreStatus;
+  /** The rest is known only while the store answers. */
+  revision?: number;
+  services?: number;
+  instances?: number;
   watchers: number;
   uptimeSeconds: number;
 }
@@ -20,19 +24,22 @@ export class HealthController {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     private readonly hub: WatchHub,
+    private readonly view: ServicesView,
   ) {}
 
   @Get('health')
-  async health(): Promise<HealthBody> {
-    const { revision, services } = await this.store.all();
-    const lists = Object.values(services);
-    return {
-      status: 'ok',
-      revision,
-      services: lists.length,
-      instances: lists.reduce((sum, list) => sum + list.length, 0),
-      watchers: this.hub.size,
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-    };
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthBody> {
+    const store = await this.store.status();
+    const common = { watchers: this.hub.size, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+    if (store.reachable) {
+      try {
+        const { revision, counts } = await this.view.current();
+        return { status: 'ok', store, revision, ...counts, ...common };
+      } catch (error) {
+        Object.assign(store, { reachable: false, error: (error as Error).message });
+      }
+    }
+    void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: 'degraded', store, ...common };
   }
 }

@@ -10,6 +10,8 @@ export interface SerializedServices {
   services: string;
   /** JSON of `{ revision, services }`, the body of `/services` and `/watch`. */
   body: string;
+  /** How many services and instances it lists (for `/health`). */
+  counts: { services: number; instances: number };
 }
 
 /**
@@ -52,12 +54,16 @@ export class ServicesView {
       if (cached.revision === revision && age < HEARTBEAT_STALENESS_MS) return cached;
       if (options.allowLag && age < cached.buildMs * REBUILD_COST_FACTOR) return cached;
     }
-    const started = performance.now();
     const state = await this.store.all();
+    // Only the serialization counts as the build's cost: a remote store's round trip is not CPU spent
+    // here, and counting it would let answers lag on every registry, however small.
+    const started = performance.now();
     const services = JSON.stringify(state.services);
+    const lists = Object.values(state.services);
     const fresh = {
       revision: state.revision,
       services,
+      counts: { services: lists.length, instances: lists.reduce((sum, list) => sum + list.length, 0) },
       body: `{"revision":${state.revision},"services":${services}}`,
       builtAt: now,
       buildMs: performance.now() - started,

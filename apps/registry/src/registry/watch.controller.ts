@@ -27,16 +27,21 @@ export class WatchController {
   async watch(@Query() query: WatchQueryDto, @Res() reply: FastifyReply): Promise<void> {
     if (query.revision !== undefined) {
       const timeoutMs = (query.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-      // Park first, then compare: a change landing in between still releases the ticket.
+      // Park first, then compare: a change landing in between still releases the ticket. Listen for the
+      // client going away before the (possibly remote) revision read, so a quick abort is not missed.
       const ticket = this.hub.wait(timeoutMs);
-      if ((await this.store.revision()) === query.revision) {
-        const onClose = (): void => ticket.cancel();
-        reply.raw.once('close', onClose);
-        const reason = await ticket.released;
-        reply.raw.off('close', onClose);
-        if (reason === 'cancelled') return;
-      } else {
+      const onClose = (): void => ticket.cancel();
+      reply.raw.once('close', onClose);
+      try {
+        if ((await this.store.revision()) === query.revision && !reply.raw.destroyed) {
+          const reason = await ticket.released;
+          if (reason === 'cancelled') return;
+          // Answered while the server closes: do not keep the connection alive, or the close waits for it.
+          if (reason === 'shutdown') void reply.header('connection', 'close');
+        }
+      } finally {
         ticket.cancel();
+        reply.raw.off('close', onClose);
       }
     }
     if (reply.raw.destroyed) return;

@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Clock, systemClock } from '../clock';
 import { InstanceNameConflictError } from '../errors/instance-name-conflict.error';
 import { InstanceRegistration, RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
+import { randomInstanceId } from './instance.id';
 import { sameFields, toInstance } from './instance.fields';
 import {
   ChangeListener,
   RegistrySnapshot,
   RegistryStore,
   SnapshottableStore,
+  StoreStatus,
   UpsertResult,
 } from './registry-store.interface';
 
@@ -27,6 +28,7 @@ const EMPTY: readonly RegistryInstance[] = Object.freeze([]);
  * allocations beyond one timestamp string.
  */
 export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
+  readonly kind = 'memory';
   private readonly entries = new Map<string, Entry>();
   private readonly byService = new Map<string, readonly RegistryInstance[]>();
   private readonly listeners = new Set<ChangeListener>();
@@ -115,6 +117,14 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     return () => this.listeners.delete(listener);
   }
 
+  async status(): Promise<StoreStatus> {
+    return { kind: this.kind, reachable: true };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
   toSnapshot(): RegistrySnapshot {
     return {
       version: 1,
@@ -159,8 +169,4 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     while (this.entries.has(id)) id = this.newId(name);
     return id;
   }
-}
-
-function randomInstanceId(name: string): string {
-  return `${name}-${randomBytes(6).toString('hex')}`;
 }

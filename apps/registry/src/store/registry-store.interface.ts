@@ -15,15 +15,31 @@ export interface UpsertResult {
 /** Called after every revision change with the new revision. */
 export type ChangeListener = (revision: number) => void;
 
+/** Which implementation holds the registry's state (`REGISTRY_STORE`). */
+export type StoreKind = 'memory' | 'redis' | 'etcd';
+
+/** Whether the store answers; what `/health` reports. */
+export interface StoreStatus {
+  kind: StoreKind;
+  reachable: boolean;
+  /** Why it is unreachable, when it is. */
+  error?: string;
+}
+
 /**
  * Where the registry keeps its instances. Controllers talk only to this interface (behind the
- * `REGISTRY_STORE` token), so a Redis or etcd store is one new file plus one provider line.
+ * `REGISTRY_STORE` token); each implementation is one file plus one line in `store.factory.ts`.
  *
  * Revision rules every store must keep: the revision only grows; it bumps on a new registration,
  * a deregistration, an eviction sweep that removed something, and a renewal that changed any
- * field other than `lastHeartbeat`. A plain renewal does not bump it.
+ * field other than `lastHeartbeat`. A plain renewal does not bump it. Stores shared by several
+ * registry replicas (Redis, etcd) report the same revision on every replica and call `onChange`
+ * listeners on every replica, whichever replica made the change.
+ *
+ * A remote store that cannot be reached rejects with `StoreUnavailableError` (503, retryable).
  */
 export interface RegistryStore {
+  readonly kind: StoreKind;
   /**
    * Registers `registration` or renews the instance with its id, pushing its expiry to now + TTL.
    * @throws InstanceNameConflictError when the id is registered under another name (nothing changes).
@@ -41,6 +57,10 @@ export interface RegistryStore {
   expire(): Promise<readonly RegistryInstance[]>;
   /** Subscribes to revision changes; returns the unsubscribe function. */
   onChange(listener: ChangeListener): () => void;
+  /** Whether the store answers right now (never rejects). */
+  status(): Promise<StoreStatus>;
+  /** Releases connections and timers; called once at application shutdown. */
+  close(): Promise<void>;
 }
 
 /** On-disk shape of a snapshot. */

@@ -4,8 +4,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY nest-cli.json tsconfig.json ./
+COPY scripts/webpack-proto-assets.js ./scripts/
+COPY proto ./proto
 COPY apps ./apps
 COPY libs ./libs
+# The build copies proto/*.proto beside the calc and gateway bundles (dist/apps/<app>/proto).
 RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 FROM node:20-alpine AS runtime
@@ -17,5 +20,5 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3000 3100 3200
+EXPOSE 3000 3100 3200 50051
 CMD ["node", "dist/apps/registry/main.js"]

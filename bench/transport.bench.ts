@@ -83,6 +83,7 @@ function clientOver(transport: HttpTransport, instance: ServiceInstance): Servic
     urls: [], token: undefined, zone: undefined, loadBalancing: 'round-robin' as const, timeoutMs: 5000,
     retries: 2, retryBackoffMs: 25, outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 }, watch: false,
     transport: 'undici' as const, connectionsPerInstance: 32,
+    grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined },
   };
   const instances: readonly ServiceInstance[] = [instance];
   const source = { instances: async () => instances };

@@ -1,4 +1,4 @@
-// Builds each app whose dist/apps/<app>/main.js is older than any source in apps/ or libs/,
+// Builds each app whose dist/apps/<app>/main.js is older than any source in apps/, libs/ or proto/,
 // so `npm start` and `npm test` work on a fresh clone and stay fast on the next run.
 const { execSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
@@ -19,7 +19,12 @@ function newestSource(dir) {
 }
 
 function buildIfStale(log = (line) => process.stdout.write(line + '\n')) {
-  const sources = Math.max(newestSource(join(ROOT, 'apps')), newestSource(join(ROOT, 'libs')), statSync(join(ROOT, 'package.json')).mtimeMs);
+  const sources = Math.max(
+    newestSource(join(ROOT, 'apps')),
+    newestSource(join(ROOT, 'libs')),
+    newestSource(join(ROOT, 'proto')),
+    statSync(join(ROOT, 'package.json')).mtimeMs,
+  );
   for (const app of APPS) {
     if (!existsSync(join(ROOT, 'apps', app, 'src', 'main.ts'))) continue;
     const main = join(ROOT, 'dist', 'apps', app, 'main.js');

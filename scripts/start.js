@@ -9,6 +9,8 @@ const env = process.env;
 const REGISTRY_PORT = env.REGISTRY_PORT ?? '3100';
 const GATEWAY_PORT = env.GATEWAY_PORT ?? '3000';
 const CALC_PORTS = (env.CALC_PORTS ?? '3201,3202').split(',').map((p) => p.trim());
+// One gRPC port per calc (0 = a free one); calc registers it beside its HTTP port.
+const CALC_GRPC_PORTS = (env.CALC_GRPC_PORTS ?? '50051,50052').split(',').map((p) => p.trim());
 const HEALTH_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 30_000);
 const LISTENING = /listening on (https?:\/\/[^\s/\x1b]+)/;
 
@@ -104,7 +106,9 @@ async function main() {
   await waitHealthy('registry', registryUrl);
   const common = { REGISTRY_URL: registryUrl, ADVERTISE_HOST: env.ADVERTISE_HOST ?? '127.0.0.1' };
   const calcUrls = await Promise.all(
-    CALC_PORTS.map((port, i) => startChild(`calc-${i + 1}`, 'calc', { ...common, PORT: port })),
+    CALC_PORTS.map((port, i) =>
+      startChild(`calc-${i + 1}`, 'calc', { ...common, PORT: port, GRPC_PORT: CALC_GRPC_PORTS[i] ?? '0' }),
+    ),
   );
   await Promise.all(calcUrls.map((url, i) => waitHealthy(`calc-${i + 1}`, url)));
   const gatewayUrl = await startChild('gateway', 'gateway', { ...common, PORT: GATEWAY_PORT });
@@ -115,6 +119,7 @@ async function main() {
   calcUrls.forEach((url, i) => say(`  calc-${i + 1}    ${url}`));
   say(`  gateway   ${gatewayUrl}`);
   say(`try:  curl ${gatewayUrl.replace('127.0.0.1', 'localhost')}/calc/add/1/2`);
+  say(`try:  curl ${gatewayUrl.replace('127.0.0.1', 'localhost')}/grpc/calc/add/1/2   (over gRPC)`);
   say('press Ctrl-C to stop');
 }
 

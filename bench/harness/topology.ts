@@ -23,11 +23,13 @@ export async function startSystem(): Promise<{
   await waitFor(
     async () => {
       const response = await fetch(`${registry.url}/service/calc`);
-      return ((await response.json()) as unknown[]).length === 2;
+      // Each calc registers an http and a grpc endpoint.
+      return ((await response.json()) as unknown[]).length === 4;
     },
-    { timeoutMs: 10_000, message: 'two calc instances registered' },
+    { timeoutMs: 10_000, message: 'two calc instances registered (http and grpc each)' },
   );
   await waitFor(async () => (await fetch(`${gateway.url}/calc/add/1/2`)).ok, { message: 'gateway to answer' });
+  await waitFor(async () => (await fetch(`${gateway.url}/grpc/calc/add/1/2`)).ok, { message: 'gateway to answer over gRPC' });
   return {
     registry,
     calcs,

@@ -2,6 +2,10 @@
 export interface CalcConfig {
   port: number;
   host: string;
+  /** gRPC port (0 = a free one). */
+  grpcPort: number;
+  /** gRPC bind address. */
+  grpcHost: string;
 }
 
 function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -16,5 +20,11 @@ function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
 
 /** Fails fast, naming the variable, on a bad value. */
 export function loadCalcConfig(env: NodeJS.ProcessEnv = process.env): CalcConfig {
-  return { port: port('PORT', 3200, env), host: env.HOST || '0.0.0.0' };
+  const host = env.HOST || '0.0.0.0';
+  return {
+    port: port('PORT', 3200, env),
+    host,
+    grpcPort: port('GRPC_PORT', 50051, env),
+    grpcHost: env.GRPC_HOST || host,
+  };
 }

@@ -1,6 +1,7 @@
 import {
   DiscoveryError,
   NoAvailableInstanceError,
+  RemoteGrpcError,
   RemoteHttpError,
   RemoteTimeoutError,
 } from '@app/discovery';
@@ -13,11 +14,23 @@ interface ErrorBody {
   message: string;
   code: string;
   service?: string;
+  /** For gRPC upstreams: the status name, e.g. `DEADLINE_EXCEEDED`. */
+  grpcStatus?: string;
 }
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /**
  * Maps the discovery client's typed errors to what the gateway's caller should see: no instance → 503,
  * timeout → 504, unreachable → 502, an upstream 4xx passes through with the upstream's own message.
+ * gRPC statuses: INVALID_ARGUMENT → 400 and NOT_FOUND → 404 (with the upstream's message),
+ * UNAVAILABLE → 503, DEADLINE_EXCEEDED → 504, any other → 502.
  */
 @Catch(DiscoveryError)
 export class DiscoveryExceptionFilter implements ExceptionFilter<DiscoveryError> {
@@ -33,6 +46,12 @@ export class DiscoveryExceptionFilter implements ExceptionFilter<DiscoveryError>
   private toResponse(error: DiscoveryError): { status: number; body: unknown } {
     if (error instanceof RemoteHttpError && error.status >= 400 && error.status < 500) {
       return { status: error.status, body: error.body };
+    }
+    if (error instanceof RemoteGrpcError) {
+      const status = error.httpStatus;
+      const message = status < 500 ? error.details : error.message;
+      const body: ErrorBody = { statusCode: status, error: REASONS[status], message, code: error.code, grpcStatus: error.statusName };
+      return { status, body };
     }
     const [status, reason] =
       error instanceof NoAvailableInstanceError

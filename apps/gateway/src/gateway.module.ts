@@ -7,6 +7,8 @@ import { CalcClient } from './clients/calc.client';
 import { DiscoveryExceptionFilter } from './discovery-exception.filter';
 import { GatewayConfig } from './gateway.config';
 import { GATEWAY_ROUTES } from './gateway.constants';
+import { calcGrpcClient } from './grpc/calc-grpc.client';
+import { GrpcCalcController } from './grpc/grpc-calc.controller';
 import { HealthController } from './health.controller';
 import { ProxyController } from './proxy/proxy.controller';
 
@@ -18,10 +20,12 @@ export class GatewayModule {
       imports: [
         DiscoveryModule.forRoot({ name: 'gateway' }),
         DiscoveryModule.forFeature([CalcClient]),
+        // gRPC deadline: DISCOVERY_GRPC_DEADLINE_MS (default 5 s).
+        DiscoveryModule.forGrpcClients([calcGrpcClient()]),
         TerminusModule,
       ],
       // ProxyController's catch-all route must be registered last so specific routes win.
-      controllers: [HealthController, CalcController, ProxyController],
+      controllers: [HealthController, CalcController, GrpcCalcController, ProxyController],
       providers: [
         { provide: GATEWAY_ROUTES, useValue: config.routes },
         { provide: APP_FILTER, useClass: DiscoveryExceptionFilter },

@@ -7,6 +7,8 @@ import { resolveDiscoveryOptions } from './config/resolve-options';
 import { DiscoveryFeatureModule } from './discovery-feature.module';
 import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from './discovery.constants';
 import { ConfigurableModuleClass, DISCOVERY_MODULE_OPTIONS } from './discovery.module-definition';
+import { GrpcClientOptions } from './grpc/grpc-client-options.interface';
+import { createGrpcClientProviders } from './grpc/grpc-client.providers';
 import { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
 import { DiscoveryModuleOptions } from './interfaces/discovery-options.interface';
 import { HeartbeatService } from './registration/heartbeat.service';
@@ -67,5 +69,26 @@ export class DiscoveryModule extends ConfigurableModuleClass {
    */
   static forFeature(clients: Type[]): DynamicModule {
     return { module: DiscoveryFeatureModule, providers: createRemoteClientProviders(clients), exports: clients };
+  }
+
+  /**
+   * Provides load-balanced gRPC clients, one per entry, injected with `@InjectGrpcClient(name)`.
+   * Needs `DiscoveryModule.forRoot` (global) somewhere in the app; its `grpc` options are the defaults.
+   * A bad option, proto or method name fails the app's start naming it.
+   *
+   * @example
+   * ```ts
+   * DiscoveryModule.forGrpcClients([
+   *   { service: 'calc', protoPath: join(__dirname, 'proto/calc.proto'), grpcService: 'calc.Calculator', idempotent: true },
+   * ])
+   * ```
+   */
+  static forGrpcClients(clients: readonly GrpcClientOptions[]): DynamicModule {
+    const providers = createGrpcClientProviders(clients);
+    return {
+      module: DiscoveryFeatureModule,
+      providers,
+      exports: providers.map((provider) => (provider as { provide: string }).provide),
+    };
   }
 }

@@ -37,3 +37,15 @@ export { RemoteHttpError } from './errors/remote-http.error';
 export { RemoteTimeoutError } from './errors/remote-timeout.error';
 export { RemoteUnavailableError } from './errors/remote-unavailable.error';
 export { ResponseValidationError } from './errors/response-validation.error';
+
+// gRPC: load-balanced clients over the same cache, selection, ejection and retry rules as HTTP.
+export { GrpcServiceClient } from './grpc/grpc-service-client';
+export { GrpcClientFactory } from './grpc/grpc-client.factory';
+export { grpcClientToken } from './grpc/grpc-client.providers';
+export { InjectGrpcClient } from './decorators/inject-grpc-client.decorator';
+export { DEFAULT_PROTO_LOADER_OPTIONS } from './grpc/proto-definition.loader';
+export type { GrpcCallOptions, GrpcClientOptions, GrpcModuleOptions } from './grpc/grpc-client-options.interface';
+export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext } from './grpc/grpc-interceptor.interface';
+export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';
+export { RemoteGrpcError } from './errors/remote-grpc.error';
+export type { AdditionalEndpoint } from './registration/additional-endpoint.interface';

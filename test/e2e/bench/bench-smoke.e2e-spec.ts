@@ -12,6 +12,7 @@ describe('bench smoke', () => {
     const cases = rows.map((row) => row.case).join('\n');
     expect(cases).toMatch(/declarative/);
     expect(cases).toMatch(/proxy/);
+    expect(cases).toMatch(/over gRPC/);
     expect(cases).toMatch(/renewal/);
     expect(cases).toMatch(/lookup, 10 instances/);
     expect(cases).toMatch(/propagation/);

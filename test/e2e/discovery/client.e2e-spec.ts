@@ -30,9 +30,11 @@ function startCalc(registryUrl: string): Promise<RunningApp> {
   });
 }
 
+/** HTTP ports of the listed calc instances (each also registers a grpc endpoint, left out here). */
 async function listedPorts(registryUrl: string): Promise<number[]> {
   const response = await fetch(`${registryUrl}/service/calc`);
-  return ((await response.json()) as Info[]).map((i) => (i as unknown as { port: number }).port);
+  const listed = (await response.json()) as Array<{ port: number; protocol: string }>;
+  return listed.filter((i) => i.protocol === 'http').map((i) => i.port);
 }
 
 /**

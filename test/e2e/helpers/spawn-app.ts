@@ -24,18 +24,28 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-const PORT_VARIABLE: Record<AppName, string> = {
-  registry: 'REGISTRY_PORT',
-  calc: 'PORT',
-  gateway: 'PORT',
+/** Every port an app opens defaults to 0 (a free one); the app reports the real one. */
+const FREE_PORTS: Record<AppName, Record<string, string>> = {
+  registry: { REGISTRY_PORT: '0' },
+  calc: { PORT: '0', GRPC_PORT: '0' },
+  gateway: { PORT: '0' },
 };
+
+const GRPC_LISTENING = /gRPC listening on \S+:(\d+)/;
 
 /**
  * Spawns the built app (`dist/apps/<app>/main.js`) and resolves once it logs the URL it listens on.
- * The port defaults to 0 (a free one); the app reports the real one.
+ * Its ports default to 0 (free ones); the app reports the real ones.
  */
 export function startApp(app: AppName, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningApp> {
-  return startScript(join(ROOT, 'dist', 'apps', app, 'main.js'), { [PORT_VARIABLE[app]]: '0', ...env }, timeoutMs);
+  return startScript(join(ROOT, 'dist', 'apps', app, 'main.js'), { ...FREE_PORTS[app], ...env }, timeoutMs);
+}
+
+/** The gRPC port a calc reported (`gRPC listening on HOST:PORT`, logged before its HTTP line). */
+export function grpcPortOf(app: RunningApp): number {
+  const match = GRPC_LISTENING.exec(app.output());
+  if (!match) throw new Error(`no "gRPC listening on" line in:\n${app.output()}`);
+  return Number(match[1]);
 }
 
 /** Spawns any Node script that logs `listening on http://HOST:PORT`, and resolves once it does. */

@@ -8,6 +8,7 @@ import { waitFor } from '../helpers/wait-for';
 interface Instance {
   id: string;
   port: number;
+  protocol: string;
 }
 
 const FAST_DISCOVERY = { DISCOVERY_HEARTBEAT_MS: '300', DISCOVERY_TTL_SECONDS: '3' };
@@ -18,7 +19,9 @@ describe('gateway → calc through discovery (real processes)', () => {
   let gateway: RunningApp;
   let echo: Server;
 
-  const calcInstances = async (): Promise<Instance[]> => (await http<Instance[]>(`${registry.url}/service/calc`)).body;
+  // Each calc registers an http and a grpc endpoint; these tests are about the HTTP ones.
+  const calcInstances = async (): Promise<Instance[]> =>
+    (await http<Instance[]>(`${registry.url}/service/calc`)).body.filter((i) => i.protocol === 'http');
 
   beforeAll(async () => {
     registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir(), REGISTRY_SWEEP_INTERVAL_MS: '100' });

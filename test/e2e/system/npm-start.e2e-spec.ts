@@ -12,6 +12,7 @@ describe('npm start (smoke)', () => {
         REGISTRY_PORT: '0',
         GATEWAY_PORT: '0',
         CALC_PORTS: '0,0',
+        CALC_GRPC_PORTS: '0,0',
         REGISTRY_DATA_DIR: tmpDir(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,8 +30,11 @@ describe('npm start (smoke)', () => {
       const registryUrl = /registry {2}([^\s\x1b]+)/.exec(output)?.[1];
       const response = await http<{ result: number }>(sample.replace('localhost', '127.0.0.1'));
       expect(response).toMatchObject({ status: 200, body: { result: 3 } });
-      const calc = await http<unknown[]>(`${registryUrl}/service/calc`);
-      expect(calc.body).toHaveLength(2);
+      const grpcSample = /try: {2}curl ([^\s\x1b]+\/grpc\/calc\/[^\s\x1b]+)/.exec(output)?.[1];
+      expect(grpcSample).toBeDefined();
+      expect(await http(grpcSample!.replace('localhost', '127.0.0.1'))).toMatchObject({ status: 200, body: { result: 3 } });
+      const calc = await http<Array<{ protocol: string }>>(`${registryUrl}/service/calc`);
+      expect(calc.body.map((i) => i.protocol).sort()).toEqual(['grpc', 'grpc', 'http', 'http']);
     } finally {
       proc.kill('SIGINT');
     }

@@ -1,5 +1,7 @@
 import { Provider, Type } from '@nestjs/common';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
+import { GrpcChannelPool } from '../grpc/channel-pool';
+import { GrpcClientFactory } from '../grpc/grpc-client.factory';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { OutlierEjection } from '../resilience/outlier-ejection';
@@ -25,8 +27,15 @@ export const CLIENT_PROVIDERS: Provider[] = [
   },
   { provide: StrategyRegistry, useFactory: () => new StrategyRegistry() },
   ServiceClient,
+  {
+    provide: GrpcChannelPool,
+    useFactory: (config: ResolvedDiscoveryOptions) =>
+      new GrpcChannelPool({ channelOptions: config.grpc.channelOptions, credentials: config.grpc.credentials }),
+    inject: [DISCOVERY_CONFIG],
+  },
+  GrpcClientFactory,
   InstanceLifecycle,
 ];
 
 /** What DiscoveryModule exports from the call path. @internal */
-export const CLIENT_EXPORTS: Array<Type | symbol | string> = [ServiceClient, HTTP_TRANSPORT];
+export const CLIENT_EXPORTS: Array<Type | symbol | string> = [ServiceClient, HTTP_TRANSPORT, GrpcClientFactory, GrpcChannelPool];

@@ -1,4 +1,7 @@
+import { connectivityState } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
+import { GrpcChannelPool } from '../grpc/channel-pool';
+import { grpcInstance } from '../grpc/test-support/grpc-fixtures';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { readText } from './http-transport.interface';
@@ -43,6 +46,37 @@ describe('InstanceLifecycle', () => {
 
     lifecycle.onModuleDestroy();
     expect(source.listener).toBeUndefined();
+    await transport.close();
+    await server.close();
+  });
+
+  it('closes the gRPC channel of a grpc endpoint that left, leaving HTTP pools alone', async () => {
+    const server = await startServer((_req, res) => json(res, 200, {}));
+    const transport = new UndiciTransport();
+    const channels = new GrpcChannelPool();
+    const ejection = new OutlierEjection({ consecutiveFailures: 1, cooldownMs: 60_000 });
+    const source = new ReportingSource();
+    const lifecycle = new InstanceLifecycle(source, transport, ejection, channels);
+    lifecycle.onModuleInit();
+
+    const http = instance('calc-1', server.port);
+    await readText((await transport.send(http, { method: 'GET', path: '/', timeoutMs: 1000 })).body);
+    const grpc = grpcInstance('calc-1-grpc', 50051);
+    const channel = channels.get(grpc);
+    ejection.onFailure('calc-1-grpc');
+
+    // Re-registered at the same address under a new id: the channel stays.
+    source.listener!({ added: [grpcInstance('calc-2-grpc', 50051)], removed: [grpc] });
+    expect(channels.has(grpc)).toBe(true);
+    expect(ejection.state('calc-1-grpc')).toBe('closed');
+
+    source.listener!({ added: [], removed: [grpcInstance('calc-2-grpc', 50051)] });
+    expect(channels.size).toBe(0);
+    expect(channel.getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
+    expect(transport.size).toBe(1);
+
+    lifecycle.onModuleDestroy();
+    channels.close();
     await transport.close();
     await server.close();
   });

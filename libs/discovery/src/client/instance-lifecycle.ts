@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { INSTANCE_SOURCE } from '../discovery.constants';
+import { GrpcChannelPool, grpcAddressOf } from '../grpc/channel-pool';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
@@ -14,9 +15,14 @@ function reportsChanges(source: InstanceSource): source is InstanceSource & Chan
   return typeof (source as Partial<ChangeReporting>).onChange === 'function';
 }
 
+/** What a per-instance resource is kept by: the HTTP origin, or the gRPC address. */
+function endpointOf(instance: ServiceInstance): string {
+  return instance.protocol === 'grpc' ? `grpc://${grpcAddressOf(instance)}` : originOf(instance);
+}
+
 /**
- * When an instance leaves the cache, closes its connection pool and forgets its circuit state,
- * so neither grows with churn. @internal
+ * When an instance leaves the cache, closes its HTTP connection pool or its gRPC channel and
+ * forgets its circuit state, so none of them grows with churn. @internal
  */
 @Injectable()
 export class InstanceLifecycle implements OnModuleInit, OnModuleDestroy {
@@ -26,16 +32,19 @@ export class InstanceLifecycle implements OnModuleInit, OnModuleDestroy {
     @Inject(INSTANCE_SOURCE) private readonly source: InstanceSource,
     @Inject(HTTP_TRANSPORT) private readonly transport: HttpTransport,
     private readonly ejection: OutlierEjection,
+    @Optional() private readonly channels?: GrpcChannelPool,
   ) {}
 
   onModuleInit(): void {
     if (!reportsChanges(this.source)) return;
     this.unsubscribe = this.source.onChange(({ added, removed }) => {
-      // Same address re-registered under a new id: keep its pool.
-      const stillThere = new Set(added.map(originOf));
+      // Same address re-registered under a new id: keep its pool or channel.
+      const stillThere = new Set(added.map(endpointOf));
       for (const instance of removed) {
         this.ejection.forget(instance.id);
-        if (!stillThere.has(originOf(instance))) this.transport.release?.(instance);
+        if (stillThere.has(endpointOf(instance))) continue;
+        if (instance.protocol === 'grpc') this.channels?.release(instance);
+        else this.transport.release?.(instance);
       }
     });
   }

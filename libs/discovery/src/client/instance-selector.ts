@@ -1,19 +1,27 @@
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
+import { ProtocolView } from './protocol-view';
 import { InstanceFilter } from './service-request.interface';
 
 /**
- * Filtering before selection: candidates → filter (tags/metadata) → drop ejected → avoid instances
+ * Filtering before selection: candidates → the caller's protocols (HTTP callers take http/https
+ * endpoints, gRPC callers grpc ones) → filter (tags/metadata) → drop ejected → avoid instances
  * already tried in this call (when others remain) → prefer the caller's zone (when any remains) →
  * a list of one short-circuits → the strategy picks. Allocates nothing in the common case
  * (no filter, nothing ejected, no zone, first attempt). @internal
  */
 export class InstanceSelector {
+  private readonly protocols: ProtocolView | undefined;
+
+  /** @param protocols endpoint protocols this caller speaks; undefined takes every instance. */
   constructor(
     private readonly ejection: OutlierEjection,
     private readonly zone: string | undefined,
-  ) {}
+    protocols?: ProtocolView,
+  ) {
+    this.protocols = protocols;
+  }
 
   select(
     service: string,
@@ -23,7 +31,7 @@ export class InstanceSelector {
     tried: readonly ServiceInstance[] | undefined,
     attempt: number,
   ): ServiceInstance | undefined {
-    let list = candidates;
+    let list = this.protocols ? this.protocols.of(candidates) : candidates;
     if (filter) list = list.filter((instance) => matches(instance, filter));
     if (!this.ejection.allClosed) list = list.filter((instance) => this.ejection.isAvailable(instance.id));
     if (tried && tried.length > 0) {
@@ -39,8 +47,12 @@ export class InstanceSelector {
   /** Why nothing was selected, for the error message. */
   explain(candidates: readonly ServiceInstance[], filter: InstanceFilter | undefined): string {
     if (candidates.length === 0) return 'none registered';
-    const filtered = filter ? candidates.filter((instance) => matches(instance, filter)) : candidates;
-    if (filtered.length === 0) return `none of ${candidates.length} match the filter`;
+    const spoken = this.protocols ? this.protocols.of(candidates) : candidates;
+    if (spoken.length === 0) {
+      return `none of the ${candidates.length} registered speaks ${this.protocols!.protocols.join(' or ')}`;
+    }
+    const filtered = filter ? spoken.filter((instance) => matches(instance, filter)) : spoken;
+    if (filtered.length === 0) return `none of ${spoken.length} match the filter`;
     return `all ${filtered.length} ejected after consecutive failures`;
   }
 

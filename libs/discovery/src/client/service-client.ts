@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from '../discovery.constants';
-import { NoAvailableInstanceError } from '../errors/no-available-instance.error';
 import { RemoteHttpError } from '../errors/remote-http.error';
 import { RemoteTimeoutError } from '../errors/remote-timeout.error';
 import { RemoteUnavailableError } from '../errors/remote-unavailable.error';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
@@ -19,8 +17,10 @@ import {
   neverReachedServer,
   RetryBackoff,
 } from '../resilience/retry.policy';
+import { CallAttempt, mayRetry, pickInstance } from './call-attempt';
 import { discard, HTTP_TRANSPORT, HttpTransport, readText, TransportRequest } from './http-transport.interface';
 import { InstanceSelector } from './instance-selector';
+import { HTTP_PROTOCOLS, ProtocolView } from './protocol-view';
 import { buildPath, encodeBody, forwardableHeaders, parseBody } from './request-builder';
 import {
   ServiceCallOptions,
@@ -32,20 +32,16 @@ import {
 export type { HttpMethod, ServiceRequest, ServiceStreamRequest, ServiceStreamResponse } from './service-request.interface';
 
 /** The per-call state the retry loop carries; one object instead of a closure per call. */
-interface Attempt {
-  readonly service: string;
+interface Attempt extends CallAttempt {
   readonly method: string;
-  readonly idempotent: boolean;
-  readonly retries: number;
   readonly timeoutMs: number;
-  readonly strategy: LoadBalancingStrategy;
-  attempt: number;
-  tried: ServiceInstance[] | undefined;
 }
 
 /**
- * Calls other services by name: resolves instances from the registry-backed cache, load-balances,
- * times out, retries on another instance when that is safe, and ejects failing instances.
+ * Calls other services by name over HTTP: resolves their `http`/`https` instances from the
+ * registry-backed cache (a `grpc` endpoint registered under the same name is left to
+ * {@link GrpcServiceClient}), load-balances, times out, retries on another instance when that is
+ * safe, and ejects failing instances.
  *
  * Retries: idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried on connection errors,
  * timeouts and 502/503/504; any method is retried when the failure proves nothing was sent
@@ -72,7 +68,7 @@ export class ServiceClient {
     private readonly strategies: StrategyRegistry,
   ) {
     StrategyRegistry.validate(config.loadBalancing);
-    this.selector = new InstanceSelector(ejection, config.zone);
+    this.selector = new InstanceSelector(ejection, config.zone, new ProtocolView(HTTP_PROTOCOLS));
     this.backoff = new RetryBackoff(config.retryBackoffMs);
   }
 
@@ -95,7 +91,7 @@ export class ServiceClient {
     let backoff;
     for (;;) {
       const candidates = await this.source.instances(call.service);
-      const instance = this.pick(req, call, candidates);
+      const instance = pickInstance(this.selector, call, candidates, req.filter);
       if (!instance) {
         backoff = await this.backoff.wait(backoff);
         continue;
@@ -118,7 +114,7 @@ export class ServiceClient {
         }
       } catch (error) {
         const failure = this.failed(call, instance, req.signal, error, started);
-        if (this.mayRetry(call, instance, failure.neverSent)) {
+        if (mayRetry(call, instance, failure.neverSent)) {
           backoff = await this.backoff.wait(backoff);
           continue;
         }
@@ -128,7 +124,7 @@ export class ServiceClient {
       if (statusCode >= 200 && statusCode < 300) {
         return (statusCode === 204 ? undefined : parseBody(text, contentType)) as T;
       }
-      if (!ok && isRetryableStatus(statusCode) && call.idempotent && this.mayRetry(call, instance, false)) {
+      if (!ok && isRetryableStatus(statusCode) && call.idempotent && mayRetry(call, instance, false)) {
         backoff = await this.backoff.wait(backoff);
         continue;
       }
@@ -156,7 +152,7 @@ export class ServiceClient {
     let backoff;
     for (;;) {
       const candidates = await this.source.instances(call.service);
-      const instance = this.pick(req, call, candidates);
+      const instance = pickInstance(this.selector, call, candidates, req.filter);
       if (!instance) {
         backoff = await this.backoff.wait(backoff);
         continue;
@@ -171,14 +167,14 @@ export class ServiceClient {
         const failure = this.failed(call, instance, req.signal, error, started);
         // A stream that may have been read from cannot be replayed.
         const replayable = !streamed || (failure.neverSent && !body.readableDidRead && !body.destroyed);
-        if (replayable && this.mayRetry(call, instance, failure.neverSent)) {
+        if (replayable && mayRetry(call, instance, failure.neverSent)) {
           backoff = await this.backoff.wait(backoff);
           continue;
         }
         throw failure.error;
       }
       const statusCode = response.statusCode;
-      if (isRetryableStatus(statusCode) && call.idempotent && !streamed && this.mayRetry(call, instance, false)) {
+      if (isRetryableStatus(statusCode) && call.idempotent && !streamed && mayRetry(call, instance, false)) {
         this.answered(call, instance, statusCode, started);
         discard(response.body);
         backoff = await this.backoff.wait(backoff);
@@ -202,22 +198,6 @@ export class ServiceClient {
       attempt: 0,
       tried: undefined,
     };
-  }
-
-  /** Selects an instance, or returns undefined when the loop should back off and retry; throws when out of retries. */
-  private pick(
-    req: ServiceCallOptions,
-    call: Attempt,
-    candidates: readonly ServiceInstance[],
-  ): ServiceInstance | undefined {
-    const instance = this.selector.select(call.service, candidates, call.strategy, req.filter, call.tried, call.attempt);
-    if (instance) return instance;
-    // Nothing was sent, so even a POST may try again.
-    if (call.attempt < call.retries) {
-      call.attempt++;
-      return undefined;
-    }
-    throw new NoAvailableInstanceError(call.service, this.selector.explain(candidates, req.filter));
   }
 
   /** Counts a transport-level failure and turns it into a typed error. */
@@ -249,13 +229,5 @@ export class ServiceClient {
     else this.ejection.onFailure(instance.id);
     call.strategy.onEnd?.(instance, { latencyMs: started ? performance.now() - started : 0, ok });
     return ok;
-  }
-
-  /** Retry when attempts remain and it is safe: idempotent, or provably never sent. */
-  private mayRetry(call: Attempt, instance: ServiceInstance, neverSent: boolean): boolean {
-    if (call.attempt >= call.retries || !(call.idempotent || neverSent)) return false;
-    call.attempt++;
-    (call.tried ??= []).push(instance);
-    return true;
   }
 }

@@ -29,7 +29,25 @@ describe('resolveDiscoveryOptions', () => {
       watch: true,
       transport: 'undici',
       connectionsPerInstance: 32,
+      grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined },
     });
+  });
+
+  it('takes the gRPC deadline from options or DISCOVERY_GRPC_DEADLINE_MS, and checks the interceptors', () => {
+    expect(resolveDiscoveryOptions({ register: false }, { DISCOVERY_GRPC_DEADLINE_MS: '250' }).grpc.deadlineMs).toBe(250);
+    expect(
+      resolveDiscoveryOptions({ register: false, grpc: { deadlineMs: 40 } }, { DISCOVERY_GRPC_DEADLINE_MS: '250' }).grpc.deadlineMs,
+    ).toBe(40);
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_GRPC_DEADLINE_MS: '0' })).toThrow(
+      /DISCOVERY_GRPC_DEADLINE_MS/,
+    );
+    const interceptor = { intercept: jest.fn() };
+    expect(resolveDiscoveryOptions({ register: false, grpc: { interceptors: [interceptor] } }, NO_ENV).grpc.interceptors).toEqual([
+      interceptor,
+    ]);
+    expect(() =>
+      resolveDiscoveryOptions({ register: false, grpc: { interceptors: [{} as typeof interceptor] } }, NO_ENV),
+    ).toThrow(/grpc.interceptors/);
   });
 
   it('chooses the transport and its pool size from options or the environment', () => {

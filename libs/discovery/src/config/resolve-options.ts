@@ -77,7 +77,7 @@ function stringRecord(option: string, value: Record<string, string>, max: number
  *
  * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN`, `ADVERTISE_HOST`,
  * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`,
- * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`.
+ * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`.
  *
  * @example
  * const config = resolveDiscoveryOptions({ name: 'calc' }); // ttl 30 s, heartbeat every 10 s
@@ -161,6 +161,13 @@ export function resolveDiscoveryOptions(
     10_000,
   );
 
+  const grpcDeadlineMs = numberOf('grpc.deadlineMs', options.grpc?.deadlineMs, env, 'DISCOVERY_GRPC_DEADLINE_MS', 5000);
+  if (!(grpcDeadlineMs > 0)) fail('grpc.deadlineMs (env DISCOVERY_GRPC_DEADLINE_MS)', 'a positive number of ms', grpcDeadlineMs);
+  const grpcInterceptors = options.grpc?.interceptors ?? [];
+  if (!Array.isArray(grpcInterceptors) || grpcInterceptors.some((i) => typeof i?.intercept !== 'function')) {
+    fail('grpc.interceptors', 'an array of objects with an intercept(ctx, next) method', grpcInterceptors);
+  }
+
   return {
     name,
     register,
@@ -184,5 +191,11 @@ export function resolveDiscoveryOptions(
     watch: options.watch ?? true,
     transport,
     connectionsPerInstance,
+    grpc: {
+      deadlineMs: grpcDeadlineMs,
+      interceptors: [...grpcInterceptors],
+      channelOptions: { ...options.grpc?.channelOptions },
+      credentials: options.grpc?.credentials,
+    },
   };
 }

@@ -16,3 +16,21 @@ export const RESPONSE_VALIDATION_FAILED = (service: string, type: string, fields
 
 export const UNIMPLEMENTED_CALLED = (): string =>
   'A declarative remote method was called directly: register its class with DiscoveryModule.forFeature([...]) and inject it';
+
+export const REMOTE_GRPC_ERROR = (service: string, origin: string, status: string, path: string, details: string): string =>
+  `Service "${service}" at ${origin} answered gRPC ${status} to ${path}${details ? `: ${details}` : ''}`;
+
+export const GRPC_PROTO_UNREADABLE = (protoPath: string, reason: string): string =>
+  `Cannot load the gRPC proto "${protoPath}": ${reason}`;
+
+export const GRPC_SERVICE_NOT_FOUND = (protoPath: string, grpcService: string, found: readonly string[]): string =>
+  `"${protoPath}" defines no gRPC service "${grpcService}" (services: ${found.length > 0 ? found.join(', ') : 'none'})`;
+
+export const GRPC_UNKNOWN_METHOD = (grpcService: string, method: string, known: readonly string[]): string =>
+  `gRPC service "${grpcService}" has no method "${method}" (methods: ${known.join(', ')})`;
+
+export const GRPC_STREAMING_METHOD = (grpcService: string, method: string): string =>
+  `gRPC method "${grpcService}/${method}" is streaming; the load-balanced client calls unary methods only`;
+
+export const INVALID_GRPC_OPTION = (option: string, expected: string, got: unknown): string =>
+  `Invalid gRPC client option "${option}": expected ${expected}, got ${JSON.stringify(got)}`;

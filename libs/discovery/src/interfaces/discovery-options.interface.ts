@@ -1,5 +1,6 @@
 import { InstanceProtocol } from './service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
+import { GrpcModuleOptions, ResolvedGrpcOptions } from '../grpc/grpc-client-options.interface';
 
 /** Built-in load-balancing strategies, by name. */
 export type LoadBalancingStrategyName =
@@ -63,6 +64,8 @@ export interface DiscoveryModuleOptions {
   transport?: 'undici' | 'axios';
   /** Pooled keep-alive connections per instance. Default `DISCOVERY_HTTP_CONNECTIONS`, else 32. */
   connectionsPerInstance?: number;
+  /** Settings shared by every gRPC client (deadline, interceptors, channel options). */
+  grpc?: GrpcModuleOptions;
 }
 
 /**
@@ -93,4 +96,5 @@ export interface ResolvedDiscoveryOptions {
   watch: boolean;
   transport: 'undici' | 'axios';
   connectionsPerInstance: number;
+  grpc: ResolvedGrpcOptions;
 }

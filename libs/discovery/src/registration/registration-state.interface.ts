@@ -13,4 +13,14 @@ export interface RegistrationState {
   readonly lastRenewalAt: Date | undefined;
   /** Message of the last failed attempt; cleared by the next success. */
   readonly lastError: string | undefined;
+  /** Endpoints registered beside the main one (`RegistrationService.addEndpoint`). */
+  readonly endpoints: readonly RegisteredEndpoint[];
+}
+
+/** An endpoint registered beside the main one. */
+export interface RegisteredEndpoint {
+  /** Undefined until the main registration has an id. */
+  readonly id: string | undefined;
+  readonly protocol: string;
+  readonly port: number;
 }

@@ -79,6 +79,38 @@ describe('RegistrationService', () => {
     expect((await listService(registry.url, 'late'))[0]?.id).toBe(service.state().instanceId);
   });
 
+  it('registers an extra endpoint beside the main one, renews it, and removes both on shutdown', async () => {
+    registry = await startTestRegistry({ port });
+    app = await bootApp(options('dual', { metadata: { zone: 'eu' } }));
+    const service = app.get(RegistrationService);
+    await waitFor(() => service.state().registered, { message: 'main endpoint registered' });
+    service.addEndpoint({ protocol: 'grpc', port: 50099, metadata: { codec: 'proto' } });
+    const url = registry.url;
+    const listed = await waitFor(async () => {
+      const list = await listService(url, 'dual');
+      return list.length === 2 ? list : undefined;
+    }, { message: 'both endpoints registered' });
+    const main = listed.find((i) => i.protocol === 'http')!;
+    const grpc = listed.find((i) => i.protocol === 'grpc')!;
+    expect(grpc).toMatchObject({ id: `${main.id}-grpc`, host: '127.0.0.1', port: 50099, metadata: { zone: 'eu', codec: 'proto' } });
+    expect(service.state().endpoints).toEqual([{ id: `${main.id}-grpc`, protocol: 'grpc', port: 50099 }]);
+
+    // Renewed with the main one: a registry that lost its state gets both back.
+    await registry.close();
+    registry = await startTestRegistry({ port, dataDir: mkdtempSync(join(tmpdir(), 'discovery-empty-')) });
+    await waitFor(async () => (await listService(url, 'dual')).length === 2, { timeoutMs: 2000, message: 'both registered again' });
+
+    await app.close();
+    app = undefined;
+    expect(await listService(url, 'dual')).toEqual([]);
+  });
+
+  it('refuses an extra endpoint without a valid port', async () => {
+    registry = await startTestRegistry({ port });
+    app = await bootApp(options('bad-endpoint'));
+    expect(() => app!.get(RegistrationService).addEndpoint({ protocol: 'grpc', port: 0 })).toThrow(/port must be an integer/);
+  });
+
   it('shuts down promptly when the registry is gone', async () => {
     registry = await startTestRegistry({ port });
     app = await bootApp(options('orphan'));

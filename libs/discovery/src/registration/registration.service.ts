@@ -19,9 +19,11 @@ import {
 } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { InstanceCache } from '../resolution/instance-cache';
+import { AdditionalEndpoint } from './additional-endpoint.interface';
+import { AdditionalEndpoints } from './additional-endpoints';
 import { HeartbeatService } from './heartbeat.service';
 import { listeningPort } from './listening-port';
-import { RegisterBody } from './registry-api.interface';
+import { RegisterBody, RegisterResult } from './registry-api.interface';
 import { RegistryHttpClient } from './registry-http.client';
 import { RegistrationState } from './registration-state.interface';
 
@@ -32,7 +34,9 @@ const DEREGISTER_TIMEOUT_MS = 1500;
  * Registers this app with the registry once its HTTP server listens, keeps the registration alive
  * (see {@link HeartbeatService}) and removes it on shutdown (`app.enableShutdownHooks()` or
  * `app.close()`). Every renewal carries the full instance, so a registry that lost its state simply
- * registers the instance again, under the same id. Does nothing with `register: false`.
+ * registers the instance again, under the same id. Extra endpoints (a gRPC server) added with
+ * {@link addEndpoint} are registered, renewed and removed beside the main one. Does nothing with
+ * `register: false`.
  *
  * @example
  * const { registered, instanceId } = app.get(RegistrationService).state();
@@ -47,6 +51,9 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   private lastError: string | undefined;
   private failing = false;
   private deregistered = false;
+  private started = false;
+  private announced = false;
+  private readonly endpoints = new AdditionalEndpoints();
 
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
@@ -72,7 +79,19 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       port: this.port,
       lastRenewalAt: this.lastRenewalAt,
       lastError: this.lastError,
+      endpoints: this.endpoints.state(this.instanceId),
     };
+  }
+
+  /**
+   * Registers a second endpoint of this app (e.g. its gRPC server) beside the main one: same name,
+   * host, tags, weight and TTL; its own protocol and port; id `<main id><idSuffix>`. Call it once the
+   * endpoint listens; if registration is already running, it is registered at once.
+   */
+  addEndpoint(endpoint: AdditionalEndpoint): void {
+    this.endpoints.add(endpoint);
+    // Already heartbeating: renew now rather than a heartbeat later.
+    if (this.started && !this.stopping.signal.aborted) this.heartbeat.start(() => this.renew());
   }
 
   onApplicationBootstrap(): void {
@@ -85,14 +104,20 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
     this.stopping.abort();
     await this.heartbeat.stop();
     const id = this.instanceId;
-    if (id === undefined || this.lastRenewalAt === undefined || !this.config.name) return;
+    const name = this.config.name;
+    if (id === undefined || this.lastRenewalAt === undefined || !name) return;
     this.deregistered = true;
-    try {
-      await this.registry.deregister(this.config.name, id, DEREGISTER_TIMEOUT_MS);
-      this.logger.log(DEREGISTERED(id));
-    } catch (error) {
-      this.logger.warn(DEREGISTER_FAILED(id, message(error)));
-    }
+    const ids = [id, ...this.endpoints.registeredIds(id)];
+    await Promise.all(
+      ids.map(async (each) => {
+        try {
+          await this.registry.deregister(name, each, DEREGISTER_TIMEOUT_MS);
+          this.logger.log(DEREGISTERED(each));
+        } catch (error) {
+          this.logger.warn(DEREGISTER_FAILED(each, message(error)));
+        }
+      }),
+    );
   }
 
   /**
@@ -100,20 +125,29 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
    * @internal
    */
   async renew(): Promise<void> {
-    const wasRegistered = this.lastRenewalAt !== undefined;
     try {
-      const result = await this.registry.register(this.body(), this.cache.revision);
-      this.instanceId = result.instance.id;
-      if (result.services) this.cache.applySnapshot(result.revision, result.services);
-      else this.cache.confirm(result.revision);
-      this.lastRenewalAt = new Date();
-      this.lastError = undefined;
-      if (!wasRegistered) {
-        this.logger.log(REGISTERED(result.instance.name, result.instance.id, `${this.config.protocol}://${this.config.host}:${this.port}`));
+      const main = this.body();
+      const result = await this.registry.register(main, this.cache.revision);
+      const id = (this.instanceId = result.instance.id);
+      this.absorb(result);
+      if (!this.announced) {
+        this.announced = true;
+        this.logger.log(REGISTERED(result.instance.name, id, this.address(this.config.protocol, this.port)));
       } else if (this.failing || result.status === 201) {
         // 201 on a renewal: the registry had lost us (restart without state) and took us back.
-        this.logger.log(REGISTERED_AGAIN(result.instance.id));
+        this.logger.log(REGISTERED_AGAIN(id));
       }
+      // One after the other, so the cache never takes an older revision after a newer one.
+      for (const entry of this.endpoints) {
+        const answer = await this.registry.register(this.endpoints.body(entry.endpoint, main, id), this.cache.revision);
+        this.absorb(answer);
+        if (!entry.registered) {
+          entry.registered = true;
+          this.logger.log(REGISTERED(answer.instance.name, answer.instance.id, this.address(entry.endpoint.protocol, entry.endpoint.port)));
+        }
+      }
+      this.lastRenewalAt = new Date();
+      this.lastError = undefined;
       this.failing = false;
     } catch (error) {
       this.lastError = message(error);
@@ -133,7 +167,17 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       this.port = await listeningPort(server, this.stopping.signal);
     }
     if (this.port === undefined || this.stopping.signal.aborted) return;
+    this.started = true;
     this.heartbeat.start(() => this.renew());
+  }
+
+  private absorb(result: RegisterResult): void {
+    if (result.services) this.cache.applySnapshot(result.revision, result.services);
+    else this.cache.confirm(result.revision);
+  }
+
+  private address(protocol: string, port: number | undefined): string {
+    return `${protocol}://${this.config.host}:${port}`;
   }
 
   private body(): RegisterBody {

@@ -20,6 +20,49 @@ const NEVER_SENT_CODES = new Set([
 /** Timeouts as the transports report them (undici's own timers, axios's `timeout`). */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
+/**
+ * The HTTP status each gRPC status code corresponds to (google.rpc.Code's documented mapping), so
+ * gRPC answers go through the same rules as HTTP ones: UNAVAILABLE (503) and DEADLINE_EXCEEDED (504)
+ * are retryable, those two plus INTERNAL, UNKNOWN and DATA_LOSS (500) count against the instance,
+ * and the caller's own mistakes (INVALID_ARGUMENT, NOT_FOUND, ... — the 4xx) never do.
+ */
+const GRPC_AS_HTTP: readonly number[] = [
+  200, // OK
+  499, // CANCELLED
+  500, // UNKNOWN
+  400, // INVALID_ARGUMENT
+  504, // DEADLINE_EXCEEDED
+  404, // NOT_FOUND
+  409, // ALREADY_EXISTS
+  403, // PERMISSION_DENIED
+  429, // RESOURCE_EXHAUSTED
+  400, // FAILED_PRECONDITION
+  409, // ABORTED
+  400, // OUT_OF_RANGE
+  501, // UNIMPLEMENTED
+  500, // INTERNAL
+  503, // UNAVAILABLE
+  500, // DATA_LOSS
+  401, // UNAUTHENTICATED
+];
+
+/** gRPC status 14 (UNAVAILABLE). */
+const GRPC_UNAVAILABLE = 14;
+
+/** The HTTP status a gRPC status code stands for (unknown codes: 500), for the rules above. @internal */
+export function grpcStatusAsHttp(code: number): number {
+  return GRPC_AS_HTTP[code] ?? 500;
+}
+
+/**
+ * True when a gRPC call failed before it was sent: grpc-js's picker answers UNAVAILABLE "No connection
+ * established" when the channel has no ready connection, so even a non-idempotent method may be
+ * retried elsewhere. @internal
+ */
+export function grpcNeverSent(code: number, details: string | undefined): boolean {
+  return code === GRPC_UNAVAILABLE && typeof details === 'string' && details.includes('No connection established');
+}
+
 /** @internal */
 export function isTimeoutError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

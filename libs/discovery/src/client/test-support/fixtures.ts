@@ -52,6 +52,7 @@ export function config(overrides: Partial<ResolvedDiscoveryOptions> = {}): Resol
     watch: false,
     transport: 'undici',
     connectionsPerInstance: 32,
+    grpc: { deadlineMs: 2000, interceptors: [], channelOptions: {}, credentials: undefined },
     ...overrides,
   };
 }

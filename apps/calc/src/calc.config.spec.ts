@@ -1,0 +1,21 @@
+import { loadCalcConfig } from './calc.config';
+
+describe('loadCalcConfig', () => {
+  it('defaults to HTTP 3200 and gRPC 50051 on all interfaces', () => {
+    expect(loadCalcConfig({})).toEqual({ port: 3200, host: '0.0.0.0', grpcPort: 50051, grpcHost: '0.0.0.0' });
+  });
+
+  it('reads PORT, HOST, GRPC_PORT (0 = a free one) and GRPC_HOST', () => {
+    expect(loadCalcConfig({ PORT: '0', HOST: '127.0.0.1', GRPC_PORT: '0' })).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      grpcPort: 0,
+      grpcHost: '127.0.0.1',
+    });
+    expect(loadCalcConfig({ GRPC_HOST: '::' }).grpcHost).toBe('::');
+  });
+
+  it('fails naming the variable', () => {
+    expect(() => loadCalcConfig({ GRPC_PORT: '70000' })).toThrow(/^GRPC_PORT must be an integer/);
+  });
+});

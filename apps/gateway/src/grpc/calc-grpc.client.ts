@@ -1,0 +1,16 @@
+import { GrpcClientOptions } from '@app/discovery';
+import { protoFile } from './proto-file';
+
+/** Injection name of the gateway's gRPC client of calc. */
+export const CALC_GRPC_CLIENT = 'calc';
+
+/** calc.Calculator (proto/calc.proto) on the `grpc` instances of `calc`; every method is idempotent. */
+export function calcGrpcClient(): GrpcClientOptions {
+  return {
+    name: CALC_GRPC_CLIENT,
+    service: 'calc',
+    protoPath: protoFile('calc.proto'),
+    grpcService: 'calc.Calculator',
+    idempotent: true,
+  };
+}

@@ -1,0 +1,10 @@
+// Original file: proto/calc.proto
+
+
+export interface Result {
+  'result'?: (number | string);
+}
+
+export interface Result__Output {
+  'result': (number);
+}

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Clock, systemClock } from './clock';
@@ -12,10 +12,12 @@ import { ServicesView } from './registry/services.view';
 import { RegistryValidationPipe } from './registry/validation.pipe';
 import { WatchController } from './registry/watch.controller';
 import { ExpirySweeper } from './store/expiry.sweeper';
-import { MemoryRegistryStore } from './store/memory.store';
+import { RegistryStore } from './store/registry-store.interface';
 import { SnapshotFile } from './store/snapshot.file';
 import { SnapshotScheduler } from './store/snapshot.scheduler';
+import { createRegistryStore } from './store/store.factory';
 import { WatchHub } from './watch/watch.hub';
+import { UiModule } from './ui/ui.module';
 
 /** Options of {@link RegistryModule.forRoot} beyond the config. */
 export interface RegistryModuleExtras {
@@ -28,18 +30,25 @@ export interface RegistryModuleExtras {
  * @example RegistryModule.forRoot(loadRegistryConfig(process.env))
  */
 @Module({})
-export class RegistryModule {
+export class RegistryModule implements OnApplicationShutdown {
+  constructor(@Inject(REGISTRY_STORE) private readonly store: RegistryStore) {}
+
+  /** Runs after every provider's own shutdown hook (sweeper stopped, last snapshot written). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+
   static forRoot(config: RegistryConfig, extras: RegistryModuleExtras = {}): DynamicModule {
     const clock = extras.clock ?? systemClock;
     return {
       module: RegistryModule,
-      imports: [ScheduleModule.forRoot()],
+      imports: [ScheduleModule.forRoot(), UiModule],
       controllers: [RegistryController, WatchController, HealthController],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_CLOCK, useValue: clock },
-        // Swap this line for another RegistryStore (Redis, etcd); nothing else changes.
-        { provide: REGISTRY_STORE, useFactory: () => new MemoryRegistryStore(clock) },
+        // memory, Redis or etcd, from config.store; connected (or failed) before anything else starts.
+        { provide: REGISTRY_STORE, useFactory: () => createRegistryStore(config, clock) },
         { provide: SnapshotFile, useFactory: () => new SnapshotFile(config.dataDir) },
         { provide: APP_PIPE, useClass: RegistryValidationPipe },
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },

@@ -1,0 +1,111 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../helpers/free-port';
+import { waitFor } from '../helpers/wait-for';
+import { bootRegistry, calc, http, register, TestRegistry } from '../registry/registry.harness';
+
+const CLI = join(__dirname, '..', '..', '..', 'bin', 'registry-cli.js');
+const run = promisify(execFile);
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion; a non-zero exit is a result, not an error. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Splits a table into rows of cells (columns are two or more spaces apart). */
+const rows = (table: string): string[][] => table.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/));
+
+describe('registry CLI (bin/registry-cli.js)', () => {
+  let registry: TestRegistry;
+
+  beforeEach(async () => {
+    registry = await bootRegistry();
+    await register(registry.url, calc({ id: 'calc-1', port: 8081, tags: ['v2'], ttlSeconds: 60 }));
+    await register(registry.url, calc({ id: 'calc-2', port: 8082, tags: ['v2', 'canary'], weight: 5, protocol: 'grpc', ttlSeconds: 60 }));
+    await register(registry.url, { name: 'orders', id: 'orders-1', host: '10.0.0.7', port: 8080, ttlSeconds: 60 });
+  });
+
+  afterEach(() => registry.close());
+
+  it('services: a table of every service with its counts and tags', async () => {
+    const { code, stdout, stderr } = await cli(['services', '--registry', registry.url]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(rows(stdout)).toEqual([
+      ['SERVICE', 'INSTANCES', 'PASSING', 'TAGS'],
+      ['calc', '2', '2', 'canary,v2'],
+      ['orders', '1', '1', '-'],
+    ]);
+  });
+
+  it('instances <name>: a table of one service, with REGISTRY_URL as the default registry', async () => {
+    const { code, stdout } = await cli(['instances', 'calc'], { REGISTRY_URL: `${registry.url},http://127.0.0.1:9` });
+    expect(code).toBe(0);
+    const [header, ...body] = rows(stdout);
+    expect(header).toEqual(['ID', 'ADDRESS', 'PROTOCOL', 'STATUS', 'WEIGHT', 'TAGS', 'HEARTBEAT']);
+    expect(body.map((cells) => cells.slice(0, 6))).toEqual([
+      ['calc-1', '127.0.0.1:8081', 'http', 'passing', '1', 'v2'],
+      ['calc-2', '127.0.0.1:8082', 'grpc', 'passing', '5', 'v2,canary'],
+    ]);
+    for (const cells of body) expect(cells[6]).toMatch(/^\d+s ago$/);
+
+    const tagged = await cli(['instances', 'calc', '--tag', 'canary', '--registry', registry.url]);
+    expect(rows(tagged.stdout).slice(1).map((cells) => cells[0])).toEqual(['calc-2']);
+  });
+
+  it('--json prints the registry answer', async () => {
+    const { stdout } = await cli(['instances', 'orders', '--json', '--registry', registry.url]);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ id: 'orders-1', host: '10.0.0.7', port: 8080 })]);
+    const services = JSON.parse((await cli(['services', '--json', '--registry', registry.url])).stdout);
+    expect(Object.keys(services.services).sort()).toEqual(['calc', 'orders']);
+  });
+
+  it('watch: prints a line per change until interrupted', async () => {
+    const watcher: ChildProcess = spawn(process.execPath, [CLI, 'watch', '--registry', registry.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    watcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(() => output.includes('2 services, 3 instances'), { message: 'the first line' });
+      await waitFor(async () => (await http<{ watchers: number }>(`${registry.url}/health`)).body.watchers === 1, {
+        message: 'the CLI to park its watch',
+      });
+      await register(registry.url, { name: 'orders', id: 'orders-2', host: '10.0.0.8', port: 8080, tags: ['v3'] });
+      await http(`${registry.url}/service/calc/calc-1`, { method: 'DELETE' });
+      await register(registry.url, calc({ id: 'calc-2', port: 8082, tags: ['v2', 'canary'], weight: 9, protocol: 'grpc', ttlSeconds: 60 }));
+      await waitFor(() => /~ calc calc-2 weight 5 → 9/.test(output), { message: `the changes in:\n${output}` });
+      expect(output).toMatch(/revision \d+ \+ orders orders-2 10\.0\.0\.8:8080 http \[v3\]/);
+      expect(output).toMatch(/revision \d+ - calc calc-1 127\.0\.0\.1:8081/);
+    } finally {
+      const exited = new Promise((resolve) => watcher.once('exit', (code) => resolve(code)));
+      watcher.kill('SIGINT');
+      await expect(exited).resolves.toBe(0);
+    }
+  });
+
+  it('exits 1 with a clear message when the registry is unreachable', async () => {
+    const port = await freePort();
+    const { code, stdout, stderr } = await cli(['services', '--registry', `http://127.0.0.1:${port}`]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`nest-discovery: cannot reach the registry at http://127.0.0.1:${port} (ECONNREFUSED)\n`);
+  });
+
+  it('exits 2 with the usage on a bad command', async () => {
+    const { code, stderr } = await cli(['instances']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: instances <name>');
+    expect(stderr).toContain('Usage: nest-discovery <command>');
+  });
+});

@@ -4,6 +4,7 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 const moduleNameMapper = {
   '^@app/discovery$': '<rootDir>/libs/discovery/src',
   '^@app/discovery/(.*)$': '<rootDir>/libs/discovery/src/$1',
+  '^@proto/(.*)$': '<rootDir>/proto/generated/$1',
 };
 
 module.exports = {
@@ -25,7 +26,9 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
-      globalSetup: '<rootDir>/test/e2e/helpers/global-setup.js',
+      // Builds dist/ when stale and starts the Redis and etcd servers the store suites run against.
+      globalSetup: '<rootDir>/test/e2e/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/helpers/global-teardown.ts',
     },
   ],
 };

@@ -11,10 +11,12 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const rows: ResultRow[] = [];
   const cases: Array<[string, () => Promise<ResultRow | ResultRow[]>]> = [
     ['gateway hops', () => gatewayHopCases(options)],
+    ['grpc hop', () => import('./cases/grpc-hop.case').then((grpc) => grpc.grpcHopCase(options))],
     ['renewal', () => renewalCase(options)],
     ['lookup', () => lookupCases(options)],
     ['propagation', () => propagationCase(options)],
     ['client overhead', () => clientOverheadCase(options)],
+    ['stores', () => import('./cases/store.case').then((stores) => stores.storeCases(options))],
   ];
   for (const [name, run] of cases) {
     log(`running ${name}...`);

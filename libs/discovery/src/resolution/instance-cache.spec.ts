@@ -7,24 +7,12 @@ import {
   startTestRegistry,
   TestRegistry,
 } from '../../../../test/fixtures/registry.fixture';
+import { instance as fixtureInstance } from '../client/test-support/fixtures';
 import { InstanceCache, InstanceCacheChange } from './instance-cache';
 
+// The cache's specs use calc on port 4000 unless a test says otherwise.
 function instance(id: string, overrides: Partial<ServiceInstance> = {}): ServiceInstance {
-  return {
-    id,
-    name: 'calc',
-    host: '127.0.0.1',
-    port: 4000,
-    protocol: 'http',
-    tags: [],
-    metadata: {},
-    weight: 1,
-    ttlSeconds: 30,
-    status: 'passing',
-    registeredAt: new Date(0).toISOString(),
-    lastHeartbeat: new Date(0).toISOString(),
-    ...overrides,
-  };
+  return fixtureInstance(id, 4000, { name: 'calc', ...overrides });
 }
 
 function cacheFor(url: string): { cache: InstanceCache; http: RegistryHttpClient } {

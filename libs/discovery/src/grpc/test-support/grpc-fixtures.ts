@@ -1,4 +1,5 @@
 /* Test fixtures for the gRPC call path's specs: real grpc-js servers on free ports. Not part of the library. @internal */
+import { instance } from '../../client/test-support/fixtures';
 import {
   Metadata,
   sendUnaryData,
@@ -101,19 +102,5 @@ export async function startGrpcServer(name = 'server'): Promise<TestGrpcServer> 
 }
 
 export function grpcInstance(id: string, port: number, extra: Partial<ServiceInstance> = {}): ServiceInstance {
-  return {
-    id,
-    name: 'calc',
-    host: '127.0.0.1',
-    port,
-    protocol: 'grpc',
-    tags: [],
-    metadata: {},
-    weight: 1,
-    ttlSeconds: 30,
-    status: 'passing',
-    registeredAt: new Date(0).toISOString(),
-    lastHeartbeat: new Date(0).toISOString(),
-    ...extra,
-  };
+  return instance(id, port, { name: 'calc', protocol: 'grpc', ...extra });
 }

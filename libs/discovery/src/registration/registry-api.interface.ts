@@ -1,17 +1,7 @@
-import { InstanceProtocol, ServiceInstance, ServiceMap } from '../interfaces/service-instance.interface';
+import { ServiceInstance, ServiceMap } from '../interfaces/service-instance.interface';
 
 /** What `POST /register` takes: the full instance description, sent on every renewal. @internal */
-export interface RegisterBody {
-  id?: string;
-  name: string;
-  host: string;
-  port: number;
-  protocol: InstanceProtocol;
-  tags: string[];
-  metadata: Record<string, string>;
-  weight: number;
-  ttlSeconds: number;
-}
+export type RegisterBody = Omit<ServiceInstance, 'id' | 'status' | 'registeredAt' | 'lastHeartbeat'> & { id?: string };
 
 /** `POST /register` answer; `services` is omitted when `knownRevision` was current. @internal */
 export interface RegisterResult {

@@ -31,7 +31,8 @@ export async function bootUiRegistry(overrides: Partial<RegistryConfig> = {}): P
   class RegistryWithUiModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     RegistryWithUiModule,
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    // A browser keeps sockets open (keep-alive, a long poll in flight): close them rather than wait on them.
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true }),
     { logger: false },
   );
   app.enableShutdownHooks();

@@ -33,6 +33,7 @@ describeStores('registry API', (store) => {
       weight: 1,
       ttlSeconds: 30,
       status: 'passing',
+      enabled: true,
       registeredAt: expect.any(String),
       lastHeartbeat: expect.any(String),
     });

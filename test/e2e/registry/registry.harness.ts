@@ -73,6 +73,11 @@ export interface InstanceJson {
   weight: number;
   ttlSeconds: number;
   status: string;
+  enabled: boolean;
+  overrides?: { enabled?: boolean; weight?: number };
+  check?: Record<string, unknown>;
+  statusSince?: string;
+  checkOutput?: string;
   registeredAt: string;
   lastHeartbeat: string;
 }
@@ -111,3 +116,15 @@ export const calc = (overrides: Record<string, unknown> = {}): Record<string, un
   port: 8080,
   ...overrides,
 });
+
+/** `PATCH /service/:name/:id` — an operator's override. */
+export function patchInstance(
+  url: string,
+  name: string,
+  id: string,
+  body: unknown,
+  options: { token?: string } = {},
+): Promise<HttpResult<InstanceJson & ErrorJson>> {
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  return http<InstanceJson & ErrorJson>(`${url}/service/${name}/${id}`, { method: 'PATCH', body, headers });
+}

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -9,26 +10,44 @@ import {
   Inject,
   Logger,
   Param,
+  Patch,
   Post,
   Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ErrorSchema, InstanceSchema, RegisterAnswerSchema, StateSchema } from '../docs/registry.schemas';
 import { InstanceNotFoundError } from '../errors/instance-not-found.error';
+import { RegistryMetrics } from '../metrics/registry.metrics';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { TokenGuard } from './auth/token.guard';
 import { InstanceParamsDto, ServiceParamsDto } from './dto/params.dto';
-import { LookupQueryDto, RegisterQueryDto } from './dto/query.dto';
+import { PatchInstanceDto } from './dto/patch-instance.dto';
+import { LookupQueryDto, RegisterQueryDto, scopeOf, StatusQueryDto } from './dto/query.dto';
 import { RegisterInstanceDto } from './dto/register-instance.dto';
 import { toRegistration } from './dto/to-registration';
-import { RegistryInstance } from './instance.entity';
+import { isRoutable, RegistryInstance } from './instance.entity';
 import { ServicesView } from './services.view';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Registration, renewal, lookup and deregistration. */
+@ApiTags('registry')
+@ApiBadRequestResponse({ type: ErrorSchema, description: 'A field, parameter or query is invalid; the message names it' })
 @Controller()
 export class RegistryController {
   private readonly logger = new Logger('Registry');
@@ -36,6 +55,7 @@ export class RegistryController {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     private readonly view: ServicesView,
+    private readonly metrics: RegistryMetrics,
   ) {}
 
   /**
@@ -43,6 +63,12 @@ export class RegistryController {
    * caller's `knownRevision` is current, which keeps a steady heartbeat to a few hundred bytes.
    */
   @Post('register')
+  @ApiOperation({ summary: 'Register (201) or renew (200) an instance, upsert by id' })
+  @ApiCreatedResponse({ type: RegisterAnswerSchema, description: 'Registered' })
+  @ApiOkResponse({ type: RegisterAnswerSchema, description: 'Renewed' })
+  @ApiConflictResponse({ type: ErrorSchema, description: 'The id is registered under another name' })
+  @ApiBearerAuth('token')
+  @ApiUnauthorizedResponse({ type: ErrorSchema })
   @UseGuards(TokenGuard)
   @Header('Content-Type', JSON_TYPE)
   async register(
@@ -52,6 +78,7 @@ export class RegistryController {
   ): Promise<string> {
     const { instance, created, changed, revision } = await this.store.upsert(toRegistration(body));
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    this.metrics.upserted(instance, created);
     if (created) this.logger.log(`Registered ${describe(instance)} (revision ${revision})`);
     else if (changed) this.logger.log(`Updated ${describe(instance)} (revision ${revision})`);
     const head = `{"instance":${JSON.stringify(instance)},"revision":`;
@@ -60,26 +87,71 @@ export class RegistryController {
     return `${head}${view.revision},"services":${view.services}}`;
   }
 
+  /** A service's routable instances; `?status=all` adds critical and drained ones. */
   @Get('service/:name')
+  @ApiOperation({ summary: "A service's routable instances ([] for an unknown name)" })
+  @ApiOkResponse({ type: [InstanceSchema] })
   async lookup(@Param() params: ServiceParamsDto, @Query() query: LookupQueryDto): Promise<readonly RegistryInstance[]> {
-    return this.store.get(params.name, query.tag);
+    const instances = await this.store.get(params.name, query.tag);
+    if (scopeOf(query.status) === 'all' || instances.every(isRoutable)) return instances;
+    return instances.filter(isRoutable);
   }
 
   @Get('services')
+  @ApiOperation({ summary: 'Every service with its routable instances' })
+  @ApiOkResponse({ type: StateSchema })
   @Header('Content-Type', JSON_TYPE)
-  async services(): Promise<string> {
-    return (await this.view.current()).body;
+  async services(@Query() query: StatusQueryDto): Promise<string> {
+    return (await this.view.current({ scope: scopeOf(query.status) })).body;
+  }
+
+  /**
+   * An operator's override: `enabled: false` drains the instance (registered, but out of lookups),
+   * `weight` replaces its own. Both outlive the instance's renewals.
+   */
+  @Patch('service/:name/:id')
+  @ApiOperation({ summary: 'Drain, undrain or reweigh an instance (operator override, survives renewals)' })
+  @ApiOkResponse({ type: InstanceSchema })
+  @ApiNotFoundResponse({ type: ErrorSchema })
+  @ApiBearerAuth('token')
+  @ApiUnauthorizedResponse({ type: ErrorSchema })
+  @UseGuards(TokenGuard)
+  async patch(@Param() params: InstanceParamsDto, @Body() body: PatchInstanceDto): Promise<RegistryInstance> {
+    if (body.enabled === undefined && body.weight === undefined) {
+      throw new BadRequestException('body must set enabled or weight');
+    }
+    const before = await this.store.revision();
+    const instance = await this.store.patch(params.name, params.id, body);
+    if (instance === undefined) throw new InstanceNotFoundError(params.name, params.id);
+    const revision = await this.store.revision();
+    if (revision !== before) {
+      this.logger.log(`Operator set ${describeOverrides(body)} on ${describe(instance)} (revision ${revision})`);
+    }
+    return instance;
   }
 
   @Delete('service/:name/:id')
+  @ApiOperation({ summary: 'Deregister an instance' })
+  @ApiNoContentResponse({ description: 'Deregistered' })
+  @ApiNotFoundResponse({ type: ErrorSchema })
+  @ApiBearerAuth('token')
+  @ApiUnauthorizedResponse({ type: ErrorSchema })
   @UseGuards(TokenGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   async deregister(@Param() params: InstanceParamsDto): Promise<void> {
     if (!(await this.store.deregister(params.name, params.id))) {
       throw new InstanceNotFoundError(params.name, params.id);
     }
+    this.metrics.deregistered(params.name);
     this.logger.log(`Deregistered ${params.name}/${params.id} (revision ${await this.store.revision()})`);
   }
+}
+
+function describeOverrides(patch: PatchInstanceDto): string {
+  const parts: string[] = [];
+  if (patch.enabled !== undefined) parts.push(patch.enabled ? 'enabled' : 'drained');
+  if (patch.weight !== undefined) parts.push(patch.weight === null ? 'own weight' : `weight ${patch.weight}`);
+  return parts.join(', ');
 }
 
 function describe(instance: RegistryInstance): string {

@@ -2,6 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../clock';
 import { REGISTRY_CLOCK, REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
+import { isRoutable, ServiceMap } from './instance.entity';
+
+/**
+ * Which instances a listing shows: `routable` (the default of every read: passing and not drained, what
+ * clients may call) or `all` (`?status=all`: critical and drained too, for operators).
+ */
+export type ListingScope = 'routable' | 'all';
 
 /** The serialized service map at one revision. */
 export interface SerializedServices {
@@ -13,6 +20,8 @@ export interface SerializedServices {
   /** How many services and instances it lists (for `/health`). */
   counts: { services: number; instances: number };
 }
+
+type CachedView = SerializedServices & { builtAt: number; buildMs: number };
 
 /**
  * How stale `lastHeartbeat` may be in a cached listing. Renewals do not change the revision, so
@@ -34,7 +43,7 @@ const REBUILD_COST_FACTOR = 10;
  */
 @Injectable()
 export class ServicesView {
-  private cached: (SerializedServices & { builtAt: number; buildMs: number }) | undefined;
+  private readonly cached = new Map<ListingScope, CachedView>();
 
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
@@ -45,10 +54,11 @@ export class ServicesView {
    * The view at the current revision, or — with `allowLag` — a recent one (see REBUILD_COST_FACTOR)
    * that may be a few revisions behind.
    */
-  async current(options: { allowLag?: boolean } = {}): Promise<SerializedServices> {
+  async current(options: { allowLag?: boolean; scope?: ListingScope } = {}): Promise<SerializedServices> {
+    const scope = options.scope ?? 'routable';
     const revision = await this.store.revision();
     const now = this.clock.now();
-    const cached = this.cached;
+    const cached = this.cached.get(scope);
     if (cached !== undefined) {
       const age = now - cached.builtAt;
       if (cached.revision === revision && age < HEARTBEAT_STALENESS_MS) return cached;
@@ -58,8 +68,9 @@ export class ServicesView {
     // Only the serialization counts as the build's cost: a remote store's round trip is not CPU spent
     // here, and counting it would let answers lag on every registry, however small.
     const started = performance.now();
-    const services = JSON.stringify(state.services);
-    const lists = Object.values(state.services);
+    const shown = scope === 'all' ? state.services : routableOnly(state.services);
+    const services = JSON.stringify(shown);
+    const lists = Object.values(shown);
     const fresh = {
       revision: state.revision,
       services,
@@ -68,7 +79,19 @@ export class ServicesView {
       builtAt: now,
       buildMs: performance.now() - started,
     };
-    this.cached = fresh;
+    this.cached.set(scope, fresh);
     return fresh;
   }
+}
+
+/** The map without critical and drained instances; a service left with none is left out. */
+function routableOnly(services: ServiceMap): ServiceMap {
+  const shown: ServiceMap = {};
+  for (const name in services) {
+    const instances = services[name];
+    // Most services have every instance routable: keep their (shared) arrays rather than copy them.
+    const routable = instances.every(isRoutable) ? instances : instances.filter(isRoutable);
+    if (routable.length > 0) shown[name] = routable;
+  }
+  return shown;
 }

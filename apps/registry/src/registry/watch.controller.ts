@@ -1,14 +1,17 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { StateSchema } from '../docs/registry.schemas';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WatchHub } from '../watch/watch.hub';
-import { WatchQueryDto } from './dto/query.dto';
+import { scopeOf, WatchQueryDto } from './dto/query.dto';
 import { ServicesView } from './services.view';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Long poll: `GET /watch?revision=N&timeoutSeconds=T`. */
+@ApiTags('registry')
 @Controller()
 export class WatchController {
   constructor(
@@ -24,6 +27,8 @@ export class WatchController {
    * differs, so such a client resynchronises at once instead of waiting for a catch-up.
    */
   @Get('watch')
+  @ApiOperation({ summary: 'Long poll: answers once the revision differs from `revision`, else after `timeoutSeconds`' })
+  @ApiOkResponse({ type: StateSchema })
   async watch(@Query() query: WatchQueryDto, @Res() reply: FastifyReply): Promise<void> {
     if (query.revision !== undefined) {
       const timeoutMs = (query.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
@@ -45,7 +50,7 @@ export class WatchController {
       }
     }
     if (reply.raw.destroyed) return;
-    const { body } = await this.view.current();
+    const { body } = await this.view.current({ scope: scopeOf(query.status) });
     void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,10 +1,18 @@
 import { Clock, systemClock } from '../clock';
 import { InstanceNameConflictError } from '../errors/instance-name-conflict.error';
-import { InstanceRegistration, RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
+import {
+  HealthUpdate,
+  InstancePatch,
+  InstanceRegistration,
+  RegistryInstance,
+  RegistryState,
+  ServiceMap,
+} from '../registry/instance.entity';
 import { randomInstanceId } from './instance.id';
-import { sameFields, toInstance } from './instance.fields';
+import { applyHealth, controlOf, patchOverrides, sameFields, sameOverrides, toInstance, withControl } from './instance.fields';
 import {
   ChangeListener,
+  ExpiryPressure,
   RegistrySnapshot,
   RegistryStore,
   SnapshottableStore,
@@ -15,9 +23,14 @@ import {
 interface Entry {
   instance: RegistryInstance;
   expiresAt: number;
+  /** The weight the instance registers with (`instance.weight` may be an operator's override). */
+  declaredWeight: number;
 }
 
 const EMPTY: readonly RegistryInstance[] = Object.freeze([]);
+
+/** A snapshot's instance may carry the weight it registers with, when an override hides it. */
+type SnapshotInstance = RegistryInstance & { declaredWeight?: number };
 
 /**
  * The default store: everything in process memory, made durable by snapshots.
@@ -51,7 +64,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     const entry = this.entries.get(id);
     if (entry === undefined) {
       const instance = toInstance(registration, id, new Date(now).toISOString(), now);
-      this.entries.set(id, { instance, expiresAt: now + registration.ttlSeconds * 1000 });
+      this.entries.set(id, { instance, expiresAt: now + registration.ttlSeconds * 1000, declaredWeight: registration.weight });
       this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
       return { instance, created: true, changed: false, revision: this.bump() };
     }
@@ -60,23 +73,57 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
       throw new InstanceNameConflictError(id, current.name, registration.name);
     }
     entry.expiresAt = now + registration.ttlSeconds * 1000;
-    if (sameFields(current, registration)) {
+    if (sameFields(current, registration, entry.declaredWeight)) {
       current.lastHeartbeat = new Date(now).toISOString();
       return { instance: current, created: false, changed: false, revision: this.currentRevision };
     }
-    const updated = toInstance(registration, id, current.registeredAt, now);
-    entry.instance = updated;
-    const siblings = this.byService.get(updated.name) ?? EMPTY;
-    this.byService.set(
-      updated.name,
-      siblings.map((instance) => (instance.id === id ? updated : instance)),
-    );
+    entry.declaredWeight = registration.weight;
+    const updated = this.replace(entry, toInstance(registration, id, current.registeredAt, now, controlOf(current)));
     return { instance: updated, created: false, changed: true, revision: this.bump() };
   }
 
+  async patch(name: string, id: string, patch: InstancePatch): Promise<RegistryInstance | undefined> {
+    const entry = this.entryOf(name, id);
+    if (entry === undefined) return undefined;
+    const current = entry.instance;
+    const overrides = patchOverrides(current.overrides, patch);
+    if (sameOverrides(current.overrides, overrides)) return current;
+    const declared = { ...current, weight: entry.declaredWeight };
+    const updated = this.replace(entry, withControl(declared, { ...controlOf(current), overrides }));
+    this.bump();
+    return updated;
+  }
+
+  async setHealth(name: string, id: string, update: HealthUpdate): Promise<RegistryInstance | undefined> {
+    const entry = this.entryOf(name, id);
+    if (entry === undefined) return undefined;
+    const current = entry.instance;
+    const [control, changed] = applyHealth(controlOf(current), update, new Date(this.clock.now()).toISOString());
+    if (!changed) {
+      // The probe's output is news for the dashboard, not for clients: no revision for it.
+      current.checkOutput = update.output;
+      return current;
+    }
+    const declared = { ...current, weight: entry.declaredWeight };
+    const updated = this.replace(entry, withControl(declared, control));
+    this.bump();
+    return updated;
+  }
+
+  async claimCheckLeadership(): Promise<boolean> {
+    return true;
+  }
+
+  async expiryPressure(): Promise<ExpiryPressure> {
+    const now = this.clock.now();
+    let due = 0;
+    for (const entry of this.entries.values()) if (entry.expiresAt <= now) due++;
+    return { due, registered: this.entries.size };
+  }
+
   async deregister(name: string, id: string): Promise<boolean> {
-    const entry = this.entries.get(id);
-    if (entry === undefined || entry.instance.name !== name) return false;
+    const entry = this.entryOf(name, id);
+    if (entry === undefined) return false;
     this.remove(entry.instance);
     this.bump();
     return true;
@@ -130,7 +177,9 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
       version: 1,
       revision: this.currentRevision,
       savedAt: new Date(this.clock.now()).toISOString(),
-      instances: [...this.entries.values()].map((entry) => entry.instance),
+      instances: [...this.entries.values()].map((entry) =>
+        entry.instance.overrides?.weight === undefined ? entry.instance : { ...entry.instance, declaredWeight: entry.declaredWeight },
+      ),
     };
   }
 
@@ -140,14 +189,39 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     this.entries.clear();
     this.byService.clear();
     for (const saved of snapshot.instances) {
-      const instance: RegistryInstance = { ...saved, status: 'passing', lastHeartbeat: heartbeat };
-      this.entries.set(instance.id, { instance, expiresAt: now + instance.ttlSeconds * 1000 });
+      // Health is re-learnt from fresh probes after a restart; an operator's overrides are kept.
+      const { status: _status, statusSince: _since, checkOutput: _output, ...rest } = saved;
+      const declaredWeight = (saved as SnapshotInstance).declaredWeight ?? saved.weight;
+      delete (rest as SnapshotInstance).declaredWeight;
+      const instance: RegistryInstance = {
+        ...rest,
+        status: 'passing',
+        enabled: saved.overrides?.enabled ?? true,
+        lastHeartbeat: heartbeat,
+      };
+      this.entries.set(instance.id, { instance, expiresAt: now + instance.ttlSeconds * 1000, declaredWeight });
       this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
     }
     // +1: the restored state differs from what the snapshot's revision described (fresh TTLs),
     // and clients that saw the saved revision must not mistake it for "nothing changed".
     this.currentRevision = Math.max(this.currentRevision, snapshot.revision);
     this.bump();
+  }
+
+  private entryOf(name: string, id: string): Entry | undefined {
+    const entry = this.entries.get(id);
+    return entry === undefined || entry.instance.name !== name ? undefined : entry;
+  }
+
+  /** Swaps the entry's instance for `updated`, copy-on-write in its service's list. */
+  private replace(entry: Entry, updated: RegistryInstance): RegistryInstance {
+    entry.instance = updated;
+    const siblings = this.byService.get(updated.name) ?? EMPTY;
+    this.byService.set(
+      updated.name,
+      siblings.map((instance) => (instance.id === updated.id ? updated : instance)),
+    );
+    return updated;
   }
 
   private remove(instance: RegistryInstance): void {

@@ -21,6 +21,7 @@ const snapshot: RegistrySnapshot = {
       weight: 1,
       ttlSeconds: 30,
       status: 'passing',
+    enabled: true,
       registeredAt: '2025-01-01T00:00:00.000Z',
       lastHeartbeat: '2025-01-01T00:00:00.000Z',
     },

@@ -1,4 +1,24 @@
-import { IsOptional, IsString, Length } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ListingScope } from '../services.view';
+
+/** `?status=all` lists critical and drained instances too; `passing` (the default) only routable ones. */
+export type StatusQuery = 'passing' | 'all';
+
+const STATUS_QUERIES: readonly StatusQuery[] = ['passing', 'all'];
+
+/** The listing scope a `status` query asks for. */
+export function scopeOf(status: StatusQuery | undefined): ListingScope {
+  return status === 'all' ? 'all' : 'routable';
+}
+
+/** `?status=` of every read. */
+export class StatusQueryDto {
+  @ApiPropertyOptional({ enum: STATUS_QUERIES, default: 'passing', description: 'all: critical and drained instances too' })
+  @IsOptional()
+  @IsIn(STATUS_QUERIES, { message: 'status must be passing or all' })
+  status?: StatusQuery;
+}
 import { IsIntInRange, ToInteger } from './validators';
 
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
@@ -6,6 +26,7 @@ const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 /** Query of `POST /register`. */
 export class RegisterQueryDto {
   /** The revision the caller already holds; when current, the answer leaves `services` out. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'When current, the answer leaves `services` out' })
   @IsOptional()
   @ToInteger()
   @IsIntInRange(0, MAX_REVISION, { message: 'knownRevision must be a non-negative integer' })
@@ -13,12 +34,14 @@ export class RegisterQueryDto {
 }
 
 /** Query of `GET /watch`. */
-export class WatchQueryDto {
+export class WatchQueryDto extends StatusQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Answer once the revision differs from this one' })
   @IsOptional()
   @ToInteger()
   @IsIntInRange(0, MAX_REVISION, { message: 'revision must be a non-negative integer' })
   revision?: number;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 300, default: 30 })
   @IsOptional()
   @ToInteger()
   @IsIntInRange(0, 300)
@@ -26,7 +49,8 @@ export class WatchQueryDto {
 }
 
 /** Query of `GET /service/:name`. */
-export class LookupQueryDto {
+export class LookupQueryDto extends StatusQueryDto {
+  @ApiPropertyOptional({ description: 'Only instances carrying this tag' })
   @IsOptional()
   @Length(1, 128, { message: 'tag must be 1 to 128 characters long' })
   @IsString({ message: 'tag must be a single string' })

@@ -8,7 +8,12 @@ import {
   IsString,
   Matches,
   MaxLength,
+  IsObject,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { HealthCheckDto } from './health-check.dto';
 import { INSTANCE_ID_PATTERN, INSTANCE_PROTOCOLS, InstanceProtocol, SERVICE_NAME_PATTERN } from '../instance.entity';
 import { IsHost, IsIntInRange, IsStringMap } from './validators';
 
@@ -17,28 +22,34 @@ import { IsHost, IsIntInRange, IsStringMap } from './validators';
 
 /** Body of `POST /register`. Unset optional fields take the defaults in {@link toRegistration}. */
 export class RegisterInstanceDto {
+  @ApiPropertyOptional({ description: 'Unique instance id; assigned as `<name>-<random>` when absent', pattern: INSTANCE_ID_PATTERN.source, example: 'calc-1a2b3c' })
   @IsOptional()
   @Matches(INSTANCE_ID_PATTERN, { message: `id must match ${INSTANCE_ID_PATTERN.source}` })
   @IsString({ message: 'id must be a string' })
   id?: string;
 
+  @ApiProperty({ description: 'Service name', pattern: SERVICE_NAME_PATTERN.source, example: 'calc' })
   @IsDefined({ message: 'name is required' })
   @Matches(SERVICE_NAME_PATTERN, { message: `name must match ${SERVICE_NAME_PATTERN.source}` })
   @IsString({ message: 'name must be a string' })
   name!: string;
 
+  @ApiProperty({ description: 'Hostname or IP address other services call', example: '10.0.0.7' })
   @IsDefined({ message: 'host is required' })
   @IsHost()
   host!: string;
 
+  @ApiProperty({ minimum: 1, maximum: 65535, example: 3200 })
   @IsDefined({ message: 'port is required' })
   @IsIntInRange(1, 65535)
   port!: number;
 
+  @ApiPropertyOptional({ enum: INSTANCE_PROTOCOLS, default: 'http' })
   @IsOptional()
   @IsIn(INSTANCE_PROTOCOLS, { message: `protocol must be one of ${INSTANCE_PROTOCOLS.join(', ')}` })
   protocol?: InstanceProtocol;
 
+  @ApiPropertyOptional({ type: [String], maxItems: 32, default: [], example: ['v2'] })
   @IsOptional()
   @MaxLength(128, { each: true, message: 'tags items must be at most 128 characters long' })
   @IsNotEmpty({ each: true, message: 'tags must not contain empty strings' })
@@ -47,15 +58,25 @@ export class RegisterInstanceDto {
   @IsArray({ message: 'tags must be an array of strings' })
   tags?: string[];
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'At most 64 entries', example: { zone: 'eu-1' } })
   @IsOptional()
   @IsStringMap({ maxEntries: 64, maxKeyLength: 128, maxValueLength: 1024 })
   metadata?: Record<string, string>;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1, description: 'Share of traffic relative to the other instances' })
   @IsOptional()
   @IsIntInRange(1, 1000)
   weight?: number;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 3600, default: 30, description: 'Lifetime without a renewal' })
   @IsOptional()
   @IsIntInRange(1, 3600)
   ttlSeconds?: number;
+
+  @ApiPropertyOptional({ type: () => HealthCheckDto, description: "An active check the registry runs against this instance's own host and port" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HealthCheckDto)
+  @IsObject({ message: 'check must be an object like { "type": "http", "path": "/health" }' })
+  check?: HealthCheckDto;
 }

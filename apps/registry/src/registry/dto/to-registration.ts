@@ -1,4 +1,5 @@
-import { InstanceRegistration } from '../instance.entity';
+import { HealthCheck, InstanceRegistration } from '../instance.entity';
+import { HealthCheckDto } from './health-check.dto';
 import { RegisterInstanceDto } from './register-instance.dto';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -16,5 +17,21 @@ export function toRegistration(dto: RegisterInstanceDto): InstanceRegistration {
     metadata: dto.metadata ?? NO_METADATA,
     weight: dto.weight ?? 1,
     ttlSeconds: dto.ttlSeconds ?? 30,
+    ...(dto.check === undefined ? {} : { check: toHealthCheck(dto.check) }),
+  };
+}
+
+/** Check defaults: Consul's rise/fall thresholds, a 10 s interval, a timeout within it. */
+export function toHealthCheck(dto: HealthCheckDto): HealthCheck {
+  const intervalSeconds = dto.intervalSeconds ?? 10;
+  return {
+    type: dto.type,
+    ...(dto.type === 'http' ? { path: dto.path ?? '/health' } : {}),
+    ...(dto.type === 'grpc' ? { service: dto.service ?? '' } : {}),
+    intervalSeconds,
+    timeoutSeconds: Math.min(dto.timeoutSeconds ?? 2, intervalSeconds),
+    failuresBeforeCritical: dto.failuresBeforeCritical ?? 3,
+    successesBeforePassing: dto.successesBeforePassing ?? 2,
+    deregisterCriticalAfterSeconds: dto.deregisterCriticalAfterSeconds ?? 60,
   };
 }

@@ -1,9 +1,12 @@
-import { InstanceRegistration, RegistryInstance } from '../registry/instance.entity';
+import { HealthCheck, InstanceOverrides, InstanceRegistration, RegistryInstance } from '../registry/instance.entity';
+import { controlOf, InstanceControl, withControl } from './instance.fields';
 
 /**
- * Canonical JSON of every field but the two timestamps, ending in a comma so the timestamps follow:
- * `{"id":…,"status":"passing",`. Two registrations with equal fields give equal strings (metadata keys
- * are sorted), so remote stores compare renewals as strings. @internal
+ * Canonical JSON of every field the instance registers, ending in a comma so the timestamps follow:
+ * `{"id":…,"check":{…},"status":"passing","enabled":true,`. Two registrations with equal fields give
+ * equal strings (metadata keys are sorted, check fields come in one order), so remote stores compare
+ * renewals as strings. It holds the instance's own weight and the defaults of what the registry decides
+ * (passing, enabled): a {@link controlJson} stored beside it is applied on read. @internal
  */
 export function instanceBody(id: string, registration: InstanceRegistration): string {
   const metadata: Record<string, string> = {};
@@ -18,7 +21,9 @@ export function instanceBody(id: string, registration: InstanceRegistration): st
     metadata,
     weight: registration.weight,
     ttlSeconds: registration.ttlSeconds,
+    check: registration.check === undefined ? undefined : canonicalCheck(registration.check),
     status: 'passing',
+    enabled: true,
   });
   return `${json.slice(0, -1)},`;
 }
@@ -31,4 +36,51 @@ export function instanceJson(body: string, registeredAt: string, lastHeartbeat: 
 /** Parses a list of stored instance JSONs in one go. @internal */
 export function parseInstances(jsons: readonly string[]): RegistryInstance[] {
   return jsons.length === 0 ? [] : (JSON.parse(`[${jsons.join(',')}]`) as RegistryInstance[]);
+}
+
+/**
+ * What the registry decided about an instance, stored beside it as the JSON of the fields it makes the
+ * instance serve — `withControl` applied to nothing: `{"status":…,"enabled":…}`, then `weight`,
+ * `overrides`, `statusSince`, `checkOutput` when set — or `''` when that is all defaults (passing, never
+ * changed, no overrides), which is what most instances store. Canonical: equal controls, equal strings.
+ * Appended to the instance's JSON ({@link withControlJson}) it overrides the instance's own fields, so
+ * a list of instances is still parsed in one go. @internal
+ */
+export function controlJson(control: InstanceControl): string {
+  const { status, statusSince, checkOutput, overrides } = control;
+  const pinned: InstanceOverrides = {
+    ...(overrides?.enabled === undefined ? {} : { enabled: overrides.enabled }),
+    ...(overrides?.weight === undefined ? {} : { weight: overrides.weight }),
+  };
+  const empty = pinned.enabled === undefined && pinned.weight === undefined;
+  if (status === 'passing' && statusSince === undefined && checkOutput === undefined && empty) return '';
+  const fields = withControl({} as RegistryInstance, { status, statusSince, checkOutput, overrides: empty ? undefined : pinned });
+  return JSON.stringify(fields);
+}
+
+/** The control a {@link controlJson} string describes (`''`: the defaults). @internal */
+export function parseControl(json: string): InstanceControl {
+  return json === '' ? { status: 'passing' } : controlOf(JSON.parse(json) as RegistryInstance);
+}
+
+/**
+ * An instance's stored JSON with its {@link controlJson} fields appended: `JSON.parse` keeps the last of
+ * duplicate keys (ECMA-262), so the result parses into `withControl(instance, control)` — a string
+ * splice instead of a parse and a copy per instance, so a list still parses in one go. @internal
+ */
+export function withControlJson(json: string, control: string): string {
+  return control === '' ? json : `${json.slice(0, -1)},${control.slice(1)}`;
+}
+
+function canonicalCheck(check: HealthCheck): HealthCheck {
+  return {
+    type: check.type,
+    path: check.path,
+    service: check.service,
+    intervalSeconds: check.intervalSeconds,
+    timeoutSeconds: check.timeoutSeconds,
+    failuresBeforeCritical: check.failuresBeforeCritical,
+    successesBeforePassing: check.successesBeforePassing,
+    deregisterCriticalAfterSeconds: check.deregisterCriticalAfterSeconds,
+  };
 }

@@ -15,7 +15,12 @@ export async function createRegistryStore(config: RegistryConfig, clock: Clock):
     case 'memory':
       return new MemoryRegistryStore(clock);
     case 'redis':
-      return RedisRegistryStore.connect(location, { prefix: config.storePrefix, clock });
+      // Held evictions must outlive their own keys' safety-net expiry for as long as a hold can last.
+      return RedisRegistryStore.connect(location, {
+        prefix: config.storePrefix,
+        clock,
+        evictionHoldMaxMs: config.selfPreservationMaxSeconds * 1000,
+      });
     case 'etcd':
       return EtcdRegistryStore.connect(location, { prefix: config.storePrefix, clock });
   }

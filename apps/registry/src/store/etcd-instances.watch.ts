@@ -3,27 +3,41 @@ import { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
 import { EtcdMirror, MirrorEvent } from './etcd.mirror';
 import { RemoteStoreConnection } from './remote-store.connection';
 
-/** The etcd keys of one registry: instances under `<prefix>/instances/`, the last deletion's revision beside them. @internal */
+/**
+ * The etcd keys of one registry: instances under `<prefix>/instances/`, their control keys under
+ * `<prefix>/control/`, the last deletion's revision and the health checks' leader beside them. @internal
+ */
 export class EtcdKeys {
+  readonly root: string;
   readonly instances: string;
+  readonly controls: string;
   readonly lastDeletion: string;
+  readonly checksLeader: string;
 
   constructor(prefix: string) {
+    this.root = `${prefix}/`;
     this.instances = `${prefix}/instances/`;
+    this.controls = `${prefix}/control/`;
     this.lastDeletion = `${prefix}/revision`;
+    this.checksLeader = `${prefix}/checks-leader`;
   }
 
   instance(name: string, id: string): string {
     return `${this.instances}${name}/${id}`;
   }
+
+  control(name: string, id: string): string {
+    return `${this.controls}${name}/${id}`;
+  }
 }
 
 /**
- * Keeps an {@link EtcdMirror} equal to what etcd holds under the instances prefix: one full read, then a
- * watch from just after it (etcd3 resumes it from its last revision after a disconnection; a watch that
- * cannot resume — its revision was compacted — triggers a full read again). Deletions not made through this
- * replica (lease expiries, other replicas) are logged, and the latest deletion's revision is recorded so a
- * replica started later reports the same revision. @internal
+ * Keeps an {@link EtcdMirror} equal to what etcd holds under the registry's prefix (instances and their
+ * control keys; the other keys there are skipped): one full read, then a watch from just after it (etcd3
+ * resumes it from its last revision after a disconnection; a watch that cannot resume — its revision was
+ * compacted — triggers a full read again). Deletions not made through this replica (lease expiries, other
+ * replicas) are logged, and the latest deletion's revision is recorded so a replica started later reports
+ * the same revision. @internal
  */
 export class EtcdInstancesWatch {
   private readonly logger = new Logger('Store');
@@ -40,27 +54,27 @@ export class EtcdInstancesWatch {
     private readonly changed: () => void,
   ) {}
 
-  /** Reads every instance, then watches from just after that read. */
+  /** Reads every key under the prefix at one revision, then watches from just after that read. */
   async load(): Promise<void> {
-    const [range, marker] = await Promise.all([
-      this.client.kv.range({
-        key: Buffer.from(this.keys.instances),
-        range_end: prefixEnd(this.keys.instances),
-        sort_target: 'Create',
-        sort_order: 'Ascend',
-      }),
-      this.client.kv.range({ key: Buffer.from(this.keys.lastDeletion) }),
-    ]);
+    // One range, not one per kind of key: the watch resumes after a single revision.
+    const range = await this.client.kv.range({
+      key: Buffer.from(this.keys.root),
+      range_end: prefixEnd(this.keys.root),
+      sort_target: 'Create',
+      sort_order: 'Ascend',
+    });
     const events = range.kvs.map((kv) => this.toEvent('put', kv)).filter((event) => event !== undefined);
-    const lastDeletion = Number(marker.kvs[0]?.value.toString() ?? 0) || 0;
+    const marker = range.kvs.find((kv) => kv.key.toString() === this.keys.lastDeletion);
+    const lastDeletion = Number(marker?.value.toString() ?? 0) || 0;
+    const readAt = Number(range.header.revision);
     const before = this.mirror.revision;
-    this.mirror.reset(events, Math.max(lastDeletion, ...events.map((event) => event.revision)));
+    this.mirror.reset(events, lastDeletion, readAt);
     if (this.mirror.revision !== before) this.changed();
     await this.watcher?.cancel().catch(() => undefined);
     const watcher = await this.client
       .watch()
-      .prefix(this.keys.instances)
-      .startRevision(String(Number(range.header.revision) + 1))
+      .prefix(this.keys.root)
+      .startRevision(String(readAt + 1))
       .create();
     watcher.on('data', (response: IWatchResponse) => this.onWatch(response));
     watcher.on('disconnected', (error: Error) => this.connection.lost(`watch: ${error.message}`));
@@ -100,10 +114,12 @@ export class EtcdInstancesWatch {
       .map((event) => this.toEvent(event.type === 'Put' ? 'put' : 'delete', event.kv))
       .filter((event) => event !== undefined);
     if (events.length === 0) return;
+    const before = this.mirror.revision;
     const removed = this.mirror.apply(events);
     // Our own deregistrations record their revision themselves; the others are logged and recorded here.
     const foreign = events.filter(
-      (event) => event.type === 'delete' && !this.ownDeletes.delete(this.keys.instance(event.name, event.id)),
+      (event) =>
+        event.key === 'instance' && event.type === 'delete' && !this.ownDeletes.delete(this.keys.instance(event.name, event.id)),
     );
     for (const event of foreign) {
       const gone = removed.find((instance) => instance.id === event.id);
@@ -111,15 +127,20 @@ export class EtcdInstancesWatch {
       this.logger.log(`Removed ${event.name}/${event.id}${where}: lease expired, or deregistered through another replica`);
     }
     if (foreign.length > 0) void this.rememberDeletion(Math.max(...foreign.map((event) => event.revision)));
-    this.changed();
+    if (this.mirror.revision !== before) this.changed();
   }
 
+  /** The mirror's event for an instance or control key; undefined for the other keys under the prefix. */
   private toEvent(type: 'put' | 'delete', kv: IKeyValue): MirrorEvent | undefined {
-    const path = kv.key.toString().slice(this.keys.instances.length);
+    const fullKey = kv.key.toString();
+    const key = fullKey.startsWith(this.keys.instances) ? 'instance' : fullKey.startsWith(this.keys.controls) ? 'control' : undefined;
+    if (key === undefined) return undefined;
+    const path = fullKey.slice(key === 'instance' ? this.keys.instances.length : this.keys.controls.length);
     const slash = path.indexOf('/');
     if (slash <= 0) return undefined;
     return {
       type,
+      key,
       name: path.slice(0, slash),
       id: path.slice(slash + 1),
       revision: Number(kv.mod_revision),

@@ -2,13 +2,22 @@ import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError } from 'etcd3';
 import { Clock, systemClock } from '../clock';
-import { InstanceNameConflictError } from '../errors/instance-name-conflict.error';
-import { InstanceRegistration, RegistryInstance, RegistryState } from '../registry/instance.entity';
+import {
+  HealthUpdate,
+  InstancePatch,
+  InstanceRegistration,
+  RegistryInstance,
+  RegistryState,
+} from '../registry/instance.entity';
+import { EtcdChecksLeader } from './etcd-checks.leader';
+import { countedRevision } from './etcd-control';
+import { EtcdControlWriter } from './etcd-control.writer';
+import { EtcdInstanceWriter } from './etcd-instance.writer';
 import { EtcdLeaseKeeper } from './etcd-lease.keeper';
 import { EtcdInstancesWatch, EtcdKeys } from './etcd-instances.watch';
-import { EtcdMirror, MirrorEntry } from './etcd.mirror';
+import { EtcdMirror } from './etcd.mirror';
 import { randomInstanceId } from './instance.id';
-import { sameFields, toInstance } from './instance.fields';
+import { applyHealth, controlOf, patchOverrides, sameOverrides } from './instance.fields';
 import { ChangeListener, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
 import { RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
 import { StoreLocation } from './store-location';
@@ -22,13 +31,21 @@ type EtcdLocation = Extract<StoreLocation, { kind: 'etcd' }>;
 
 /**
  * The registry's state in etcd, shared by every replica pointed at the same cluster and prefix.
- * Instances live at `<prefix>/instances/<name>/<id>`, each attached to its own lease whose TTL is the
- * instance's: a plain renewal is one LeaseKeepAlive message and writes nothing (so etcd's revision does
- * not move); a changed registration is a put with the same lease; expiry is etcd revoking the lease,
- * which deletes the key. Every replica watches the prefix into an {@link EtcdMirror} that serves reads
- * and whose revision — etcd's revision of the last change — is the registry's revision, the same on
- * every replica. `<prefix>/revision` remembers the revision of the last deletion, so a replica started
- * later still reports the same revision as the others.
+ * Instances live at `<prefix>/instances/<name>/<id>` as they registered, each attached to its own lease
+ * whose TTL is the instance's: a plain renewal is one LeaseKeepAlive message and writes nothing (so
+ * etcd's revision does not move); a changed registration is a compare-and-swap put on the same lease;
+ * expiry is etcd revoking the lease, which deletes the key. What the registry decides about an instance
+ * — its health and an operator's overrides — lives beside it at `<prefix>/control/<name>/<id>`, on the
+ * same lease (so it dies with the instance), written only by `patch` and `setHealth`: the instance's
+ * renewals never touch it, so they cannot undo it.
+ *
+ * Every replica watches the prefix into an {@link EtcdMirror} that serves reads (instance and control
+ * merged) and whose revision — etcd's revision of the last change that counts — is the registry's
+ * revision, the same on every replica. `<prefix>/revision` remembers the revision of the last deletion,
+ * so a replica started later still reports the same revision as the others. `<prefix>/checks-leader`
+ * names the replica that runs the health checks.
+ *
+ * No `expiryPressure`: etcd expires leases itself, and the registry cannot hold them back.
  */
 export class EtcdRegistryStore implements RegistryStore {
   readonly kind = 'etcd';
@@ -40,6 +57,9 @@ export class EtcdRegistryStore implements RegistryStore {
   private readonly connection: RemoteStoreConnection;
   private readonly keys: EtcdKeys;
   private readonly watch: EtcdInstancesWatch;
+  private readonly instances: EtcdInstanceWriter;
+  private readonly controls: EtcdControlWriter;
+  private readonly checksLeader: EtcdChecksLeader;
 
   /** Connects, reads every instance and starts watching; fails fast with a clear message when etcd is unreachable. */
   static async connect(location: EtcdLocation, options: RemoteStoreOptions): Promise<EtcdRegistryStore> {
@@ -73,11 +93,41 @@ export class EtcdRegistryStore implements RegistryStore {
     });
     this.leases = new EtcdLeaseKeeper(this.client.leaseClient);
     this.watch = new EtcdInstancesWatch(this.client, this.keys, this.mirror, this.connection, () => this.announce());
+    const settle = (revision: number): Promise<void> => this.settle(revision);
+    this.instances = new EtcdInstanceWriter(this.client, this.keys, this.mirror, this.leases, clock, settle);
+    this.controls = new EtcdControlWriter(this.client, this.keys, this.mirror, settle);
+    this.checksLeader = new EtcdChecksLeader(this.client, this.leases, this.keys.checksLeader);
   }
 
   async upsert(registration: InstanceRegistration): Promise<UpsertResult> {
     const id = registration.id ?? randomInstanceId(registration.name);
-    return this.connection.call(() => this.upsertOnce(registration, id, true));
+    return this.connection.call(() => this.instances.upsert(registration, id));
+  }
+
+  async patch(name: string, id: string, patch: InstancePatch): Promise<RegistryInstance | undefined> {
+    return this.connection.call(() =>
+      this.controls.write(name, id, ({ instance }) => {
+        const overrides = patchOverrides(instance.overrides, patch);
+        return sameOverrides(instance.overrides, overrides) ? undefined : { ...controlOf(instance), overrides };
+      }),
+    );
+  }
+
+  async setHealth(name: string, id: string, update: HealthUpdate): Promise<RegistryInstance | undefined> {
+    const now = new Date(this.clock.now()).toISOString();
+    return this.connection.call(() =>
+      this.controls.write(name, id, ({ instance, control, controlRevision }) => {
+        const [next, changed] = applyHealth(controlOf(instance), update, now);
+        if (changed) return next;
+        if (next.checkOutput === instance.checkOutput) return undefined;
+        // A new probe output alone: stored, but no new revision (see StoredControl.quiet).
+        return { ...next, quiet: control === undefined ? 0 : countedRevision(control, controlRevision) };
+      }),
+    );
+  }
+
+  async claimCheckLeadership(owner: string, ttlMs: number): Promise<boolean> {
+    return this.connection.call(() => this.checksLeader.claim(owner, ttlMs));
   }
 
   async deregister(name: string, id: string): Promise<boolean> {
@@ -86,19 +136,28 @@ export class EtcdRegistryStore implements RegistryStore {
     const key = this.keys.instance(name, id);
     this.watch.ownDeletes.add(key);
     const answer = await this.connection
-      .call(() => this.client.kv.deleteRange({ key: Buffer.from(key) }))
+      .call(() =>
+        this.client.kv.txn({
+          compare: [],
+          success: [
+            { request_delete_range: { key: Buffer.from(key) } },
+            { request_delete_range: { key: Buffer.from(this.keys.control(name, id)) } },
+          ],
+          failure: [],
+        }),
+      )
       .catch((error: unknown) => {
         this.watch.ownDeletes.delete(key);
         throw error;
       });
-    if (Number(answer.deleted) === 0) {
+    if (Number(answer.responses[0]?.response_delete_range.deleted ?? 0) === 0) {
       this.watch.ownDeletes.delete(key);
       return false;
     }
     const revision = Number(answer.header.revision);
     await this.settle(revision);
     await this.watch.rememberDeletion(revision);
-    // The key is gone already; revoking only frees the lease early.
+    // The keys are gone already; revoking only frees the lease early.
     if (entry) void this.client.leaseClient.leaseRevoke({ ID: entry.lease }).catch(() => undefined);
     return true;
   }
@@ -135,66 +194,11 @@ export class EtcdRegistryStore implements RegistryStore {
   async close(): Promise<void> {
     this.connection.close();
     this.listeners.clear();
+    // Let another replica take the checks over now rather than when the lease runs out.
+    await this.checksLeader.release();
     this.leases.close();
     await this.watch.close();
     this.client.close();
-  }
-
-  private async upsertOnce(registration: InstanceRegistration, id: string, mayRetry: boolean): Promise<UpsertResult> {
-    const now = this.clock.now();
-    const ttl = registration.ttlSeconds;
-    const entry = this.mirror.entry(id);
-    if (entry !== undefined) {
-      if (entry.instance.name !== registration.name) {
-        throw new InstanceNameConflictError(id, entry.instance.name, registration.name);
-      }
-      const same = sameFields(entry.instance, registration);
-      const leaseAlive = (same || entry.instance.ttlSeconds === ttl) && (await this.leases.keepAlive(entry.lease)) > 0;
-      if (same && leaseAlive) {
-        this.mirror.heartbeat(id, new Date(now).toISOString());
-        return { instance: entry.instance, created: false, changed: false, revision: this.mirror.revision };
-      }
-      if (leaseAlive || entry.instance.ttlSeconds !== ttl) return this.update(entry, registration, now);
-      // The lease ran out just before this renewal: register anew (the watch will report the deletion).
-    }
-    const lease = await this.grant(ttl);
-    const key = this.keys.instance(registration.name, id);
-    const instance = toInstance(registration, id, new Date(now).toISOString(), now);
-    const answer = await this.client.kv.txn({
-      compare: [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }],
-      success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(JSON.stringify(instance)), lease } }],
-      failure: [{ request_range: { key: Buffer.from(key) } }],
-    });
-    const revision = Number(answer.header.revision);
-    if (!answer.succeeded) {
-      // Registered through another replica a moment ago: once our mirror has it, this is a renewal.
-      void this.client.leaseClient.leaseRevoke({ ID: lease }).catch(() => undefined);
-      await this.settle(revision);
-      if (mayRetry) return this.upsertOnce(registration, id, false);
-    } else {
-      await this.settle(revision);
-    }
-    return { instance: this.mirror.entry(id)?.instance ?? instance, created: true, changed: false, revision };
-  }
-
-  /** A changed registration: a put on the same lease (a new one when the TTL changed). */
-  private async update(entry: MirrorEntry, registration: InstanceRegistration, now: number): Promise<UpsertResult> {
-    const sameTtl = entry.instance.ttlSeconds === registration.ttlSeconds;
-    const lease = sameTtl ? entry.lease : await this.grant(registration.ttlSeconds);
-    const instance = toInstance(registration, entry.instance.id, entry.instance.registeredAt, now);
-    const answer = await this.client.kv.put({
-      key: Buffer.from(this.keys.instance(registration.name, instance.id)),
-      value: Buffer.from(JSON.stringify(instance)),
-      lease,
-    });
-    if (!sameTtl) void this.client.leaseClient.leaseRevoke({ ID: entry.lease }).catch(() => undefined);
-    const revision = Number(answer.header.revision);
-    await this.settle(revision);
-    return { instance: this.mirror.entry(instance.id)?.instance ?? instance, created: false, changed: true, revision };
-  }
-
-  private async grant(ttlSeconds: number): Promise<string> {
-    return String((await this.client.leaseClient.leaseGrant({ TTL: ttlSeconds })).ID);
   }
 
   /** Waits until the watch has applied our own write, so this replica reads it (and announces it) at once. */

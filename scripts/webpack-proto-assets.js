@@ -1,6 +1,6 @@
-// Nest CLI webpack hook of the apps that speak gRPC (calc, gateway; see nest-cli.json): their bundles
-// load proto/*.proto at run time, so every build copies them beside the bundle (dist/apps/<app>/proto).
-// nest-cli's `assets` option cannot: it refuses files outside an app's sourceRoot.
+// Nest CLI webpack hook of the apps that load .proto files at run time (calc, gateway, and the registry for
+// its gRPC health checks; see nest-cli.json): every build copies proto/*.proto beside the bundle
+// (dist/apps/<app>/proto). nest-cli's `assets` option cannot: it refuses files outside an app's sourceRoot.
 const { cpSync, statSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 

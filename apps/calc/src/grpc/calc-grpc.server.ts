@@ -43,8 +43,9 @@ export class CalcGrpcServer extends ServerGrpc {
 function grpcOptions({ host, port }: CalcGrpcServerOptions): GrpcOptions['options'] {
   return {
     url: `${host.includes(':') ? `[${host}]` : host}:${port}`,
-    package: 'calc',
-    protoPath: protoFile('calc.proto'),
+    // calc.Calculator, and grpc.health.v1.Health for the registry's gRPC health checks.
+    package: ['calc', 'grpc.health.v1'],
+    protoPath: [protoFile('calc.proto'), protoFile('health.proto')],
     // The options the generated types (proto/generated) assume, as the clients use them.
     loader: { ...DEFAULT_PROTO_LOADER_OPTIONS } as GrpcOptions['options']['loader'],
     gracefulShutdown: true,

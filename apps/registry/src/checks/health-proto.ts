@@ -1,0 +1,39 @@
+import { ChannelOptions, ChannelCredentials, Client, loadPackageDefinition, ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** grpc.health.v1 `HealthCheckResponse.status`, as proto-loader hands it over (enums as strings). */
+export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+
+/** The one method of grpc.health.v1.Health a probe calls. @internal */
+export interface HealthClient extends Client {
+  Check(
+    request: { service: string },
+    options: { deadline: number },
+    callback: (error: (Error & { code?: number; details?: string }) | null, response?: { status: ServingStatus }) => void,
+  ): { cancel(): void };
+}
+
+/**
+ * proto/health.proto: beside the bundle in a build (the webpack hook copies proto/ to
+ * dist/apps/registry/proto), else the repo's own (ts-node, tests).
+ */
+function healthProtoPath(): string {
+  const candidates = [join(__dirname, 'proto', 'health.proto'), join(__dirname, '..', '..', '..', '..', 'proto', 'health.proto')];
+  return candidates.find((path) => existsSync(path)) ?? candidates[0];
+}
+
+let constructor: ServiceClientConstructor | undefined;
+
+/** A client of grpc.health.v1.Health at `address` (`host:port`); the proto is loaded once, on first use. @internal */
+export function healthClient(address: string, options: ChannelOptions): HealthClient {
+  if (constructor === undefined) {
+    const definition = loadSync(healthProtoPath(), { keepCase: true, enums: String, defaults: true });
+    const grpc = loadPackageDefinition(definition) as unknown as {
+      grpc: { health: { v1: { Health: ServiceClientConstructor } } };
+    };
+    constructor = grpc.grpc.health.v1.Health;
+  }
+  return new constructor(address, ChannelCredentials.createInsecure(), options) as unknown as HealthClient;
+}

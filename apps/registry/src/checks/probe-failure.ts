@@ -1,0 +1,22 @@
+import { HealthCheck } from '../registry/instance.entity';
+import { ProbeResult } from './health-prober.interface';
+
+/**
+ * A failed probe's result. Once the signal fired, the error is only the abort's echo: say it timed out,
+ * so the output stays the same from one slow probe to the next.
+ */
+export function probeFailure(error: unknown, check: HealthCheck, signal: AbortSignal): ProbeResult {
+  if (signal.aborted) return timedOut(check);
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, output: message.length > 0 ? message : 'probe failed' };
+}
+
+/** A probe that got no answer within the check's timeout. */
+export function timedOut(check: HealthCheck): ProbeResult {
+  return { ok: false, output: `timed out after ${check.timeoutSeconds}s` };
+}
+
+/** `host` as it goes into an authority: IPv6 literals in brackets. */
+export function authority(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

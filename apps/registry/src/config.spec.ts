@@ -17,6 +17,10 @@ describe('loadRegistryConfig', () => {
         REGISTRY_SNAPSHOT_DELAY_MS: '0',
         REGISTRY_STORE: 'redis://127.0.0.1:6380',
         REGISTRY_STORE_PREFIX: 'team-a',
+        REGISTRY_CHECK_CONCURRENCY: '8',
+        REGISTRY_SELF_PRESERVATION_THRESHOLD: '0.25',
+        REGISTRY_SELF_PRESERVATION_MIN_INSTANCES: '4',
+        REGISTRY_SELF_PRESERVATION_MAX_SECONDS: '60',
       }),
     ).toEqual({
       port: 0,
@@ -27,6 +31,10 @@ describe('loadRegistryConfig', () => {
       snapshotDelayMs: 0,
       store: { kind: 'redis', url: 'redis://127.0.0.1:6380' },
       storePrefix: 'team-a',
+      checkConcurrency: 8,
+      selfPreservationThreshold: 0.25,
+      selfPreservationMinInstances: 4,
+      selfPreservationMaxSeconds: 60,
     });
   });
 
@@ -54,8 +62,19 @@ describe('loadRegistryConfig', () => {
     ['REGISTRY_STORE', 'mem'],
     ['REGISTRY_STORE_PREFIX', 'has space'],
     ['REGISTRY_STORE_PREFIX', 'a/b'],
+    ['REGISTRY_CHECK_CONCURRENCY', '0'],
+    ['REGISTRY_CHECK_CONCURRENCY', 'many'],
+    ['REGISTRY_SELF_PRESERVATION_THRESHOLD', '1'],
+    ['REGISTRY_SELF_PRESERVATION_THRESHOLD', '15%'],
+    ['REGISTRY_SELF_PRESERVATION_THRESHOLD', '-0.1'],
+    ['REGISTRY_SELF_PRESERVATION_MIN_INSTANCES', '0'],
+    ['REGISTRY_SELF_PRESERVATION_MAX_SECONDS', '0'],
   ])('fails fast naming %s=%j', (variable, value) => {
     expect(() => loadRegistryConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
+  });
+
+  it('reads REGISTRY_SELF_PRESERVATION_THRESHOLD=0 as disabled', () => {
+    expect(loadRegistryConfig({ REGISTRY_SELF_PRESERVATION_THRESHOLD: '0' }).selfPreservationThreshold).toBe(0);
   });
 
   it('merges partial overrides over the defaults', () => {

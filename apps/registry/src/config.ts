@@ -20,6 +20,17 @@ export interface RegistryConfig {
   store: StoreLocation;
   /** `REGISTRY_STORE_PREFIX`, default `registry`: the key prefix in Redis or etcd (replicas sharing state share it). */
   storePrefix: string;
+  /** `REGISTRY_CHECK_CONCURRENCY`, default 64: active health-check probes in flight at most. */
+  checkConcurrency: number;
+  /**
+   * `REGISTRY_SELF_PRESERVATION_THRESHOLD`, default 0.15: expiry is held when more than this share of
+   * the fleet stops renewing within a minute and renewals drop as much; 0 disables.
+   */
+  selfPreservationThreshold: number;
+  /** `REGISTRY_SELF_PRESERVATION_MIN_INSTANCES`, default 10: smaller fleets never hold expiry. */
+  selfPreservationMinInstances: number;
+  /** `REGISTRY_SELF_PRESERVATION_MAX_SECONDS`, default 300: the longest hold; then what is due expires. */
+  selfPreservationMaxSeconds: number;
 }
 
 /** Defaults, merged in this one place. */
@@ -32,6 +43,10 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   snapshotDelayMs: 2000,
   store: MEMORY_STORE,
   storePrefix: 'registry',
+  checkConcurrency: 64,
+  selfPreservationThreshold: 0.15,
+  selfPreservationMinInstances: 10,
+  selfPreservationMaxSeconds: 300,
 };
 
 /** Key prefixes: safe in a Redis key and an etcd path. */
@@ -57,6 +72,10 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     snapshotDelayMs: integer(env, 'REGISTRY_SNAPSHOT_DELAY_MS', 0, 3_600_000),
     store: storeLocation(env),
     storePrefix: storePrefix(env),
+    checkConcurrency: integer(env, 'REGISTRY_CHECK_CONCURRENCY', 1, 10_000),
+    selfPreservationThreshold: fraction(env, 'REGISTRY_SELF_PRESERVATION_THRESHOLD'),
+    selfPreservationMinInstances: integer(env, 'REGISTRY_SELF_PRESERVATION_MIN_INSTANCES', 1, 1_000_000),
+    selfPreservationMaxSeconds: integer(env, 'REGISTRY_SELF_PRESERVATION_MAX_SECONDS', 1, 86_400),
   });
 }
 
@@ -95,6 +114,17 @@ function integer(env: Env, name: string, min: number, max: number): number | und
   const value = Number(raw.trim());
   if (value < min || value > max) {
     throw new InvalidConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** A share in [0, 1): 1 or more could never be exceeded, so it would disable silently. */
+function fraction(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw.trim());
+  if (!/^\d*\.?\d+$/.test(raw.trim()) || value >= 1) {
+    throw new InvalidConfigError(name, `must be a number from 0 (disabled) to below 1, got "${raw}"`);
   }
   return value;
 }

@@ -1,6 +1,9 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { CheckerStats, HealthCheckScheduler } from '../checks/health-check.scheduler';
 import { REGISTRY_STORE } from '../registry.constants';
+import { SelfPreservation, SelfPreservationStatus } from '../self-preservation/self-preservation.service';
 import { RegistryStore, StoreStatus } from '../store/registry-store.interface';
 import { WatchHub } from '../watch/watch.hub';
 import { ServicesView } from './services.view';
@@ -15,8 +18,15 @@ export interface HealthBody {
   instances?: number;
   watchers: number;
   uptimeSeconds: number;
+  /** `PATCH /service/:name/:id` exists: the dashboard shows drain and weight controls. */
+  operatorControls: true;
+  /** Whether expiry is held because the registry looks cut off from its fleet. */
+  selfPreservation: SelfPreservationStatus;
+  /** The active health checks: whether this replica runs them, how many instances, probes in flight. */
+  checks: CheckerStats;
 }
 
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   private readonly startedAt = Date.now();
@@ -25,12 +35,21 @@ export class HealthController {
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     private readonly hub: WatchHub,
     private readonly view: ServicesView,
+    private readonly selfPreservation: SelfPreservation,
+    private readonly checker: HealthCheckScheduler,
   ) {}
 
   @Get('health')
+  @ApiOperation({ summary: "The registry's own state: 200 ok, 503 degraded while the store is unreachable" })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthBody> {
     const store = await this.store.status();
-    const common = { watchers: this.hub.size, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+    const common = {
+      watchers: this.hub.size,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      operatorControls: true as const,
+      selfPreservation: this.selfPreservation.status(),
+      checks: this.checker.stats(),
+    };
     if (store.reachable) {
       try {
         const { revision, counts } = await this.view.current();

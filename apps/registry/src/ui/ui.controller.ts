@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UI_INDEX, UiAsset, UiAssets } from './ui.assets';
 
@@ -21,6 +22,7 @@ export const UI_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** Serves the dashboard's static files; no build step, no template: the page reads the API itself. */
+@ApiExcludeController()
 @Controller()
 export class UiController {
   constructor(private readonly assets: UiAssets) {}

@@ -35,14 +35,15 @@ function expectOk(answer) {
 
 /** `{ revision, services }` once the revision differs from `revision` (at once when null), else after the timeout. */
 export async function watch(revision, timeoutSeconds, signal) {
-  const query = new URLSearchParams({ timeoutSeconds: String(timeoutSeconds) });
+  // status=all: operators see critical and drained instances too, which clients' listings leave out.
+  const query = new URLSearchParams({ timeoutSeconds: String(timeoutSeconds), status: 'all' });
   if (revision !== null) query.set('revision', String(revision));
   return expectOk(await call(`watch?${query}`, { signal }));
 }
 
 /** `{ revision, services }` now (for fresh `lastHeartbeat`s: renewals do not wake the watch). */
 export async function services(signal) {
-  return expectOk(await call('services', { signal }));
+  return expectOk(await call('services?status=all', { signal }));
 }
 
 /** The registry's `/health` body; a degraded registry answers 503 with a body, which is still data. */

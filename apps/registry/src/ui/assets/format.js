@@ -26,14 +26,17 @@ export function isEnabled(instance) {
   return instance.enabled !== false;
 }
 
-/** An instance's health-check state, when the registry reports one: `check` as a string or `{ status, output }`. */
+/**
+ * An instance's active check, when it registered one: the registry's verdict (`status`) and what was
+ * probed, with the last probe's outcome (`checkOutput`), for the cell's tooltip.
+ */
 export function checkOf(instance) {
   const check = instance.check;
-  if (check === undefined || check === null) return undefined;
-  if (typeof check === 'string') return { status: check, detail: '' };
-  const status = typeof check.status === 'string' ? check.status : 'unknown';
-  const detail = [check.output, check.message, check.checkedAt].filter((part) => typeof part === 'string').join(' · ');
-  return { status, detail };
+  if (check === undefined || check === null || typeof check !== 'object') return undefined;
+  const target = check.type === 'http' ? `http ${check.path ?? '/'}` : String(check.type ?? 'check');
+  const every = Number.isFinite(check.intervalSeconds) ? `every ${check.intervalSeconds}s` : '';
+  const detail = [target, every, instance.checkOutput].filter((part) => typeof part === 'string' && part).join(' · ');
+  return { status: instance.status, label: `${check.type}: ${instance.checkOutput ?? 'not probed yet'}`, detail };
 }
 
 /** CSS tone of a status word. */

@@ -132,7 +132,7 @@ function renderInstance(instance, now, withCheck, actions) {
   if (withCheck) {
     const check = checkOf(instance);
     cells.push(el('td', { title: check?.detail || undefined },
-      check ? el('span', { class: `status tone-${toneOf(check.status)}` }, check.status) : '—'));
+      check ? el('span', { class: `status tone-${toneOf(check.status)}` }, check.label) : '—'));
   }
   if (actions) cells.push(el('td', { class: 'actions' }, actions(instance)));
   return el('tr', { class: enabled ? undefined : 'drained', dataset: { instanceId: instance.id } }, cells);

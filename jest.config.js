@@ -5,7 +5,17 @@ const moduleNameMapper = {
   '^@app/discovery$': '<rootDir>/libs/discovery/src',
   '^@app/discovery/(.*)$': '<rootDir>/libs/discovery/src/$1',
   '^@proto/(.*)$': '<rootDir>/proto/generated/$1',
+  // @fastify/static (Swagger UI's file server) requires glob 14, which is ESM only: Node loads it with
+  // require(esm), Jest 29's module system cannot. The hoisted glob 13 has the same API and a CommonJS build.
+  '^glob$': '<rootDir>/node_modules/glob/dist/commonjs/index.js',
 };
+// Its other ESM-only dependency, one self-contained file, is compiled to CommonJS for Jest.
+const esmOnly = ['content-disposition'];
+const transform = {
+  '^.+\\.ts$': tsJest,
+  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 
 module.exports = {
   projects: [
@@ -15,7 +25,8 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/apps', '<rootDir>/libs'],
       testMatch: ['**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -24,7 +35,8 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       // Builds dist/ when stale and starts the Redis and etcd servers the store suites run against.
       globalSetup: '<rootDir>/test/e2e/helpers/global-setup.ts',

@@ -1,7 +1,9 @@
 import { DiscoveryHealthIndicator } from '@app/discovery';
 import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(

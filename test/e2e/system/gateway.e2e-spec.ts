@@ -57,6 +57,22 @@ describe('gateway → calc through discovery (real processes)', () => {
     expect(op.body.message).toMatch(/^op must be one of/);
   });
 
+  it('serves its OpenAPI document and Swagger UI at /docs, with the proxy routes it runs with', async () => {
+    type Doc = { paths: Record<string, Record<string, { parameters?: { name: string; schema?: { enum?: string[] } }[] }>> };
+    const { status, body } = await http<Doc>(`${gateway.url}/docs-json`);
+    expect(status).toBe(200);
+    expect(Object.keys(body.paths).sort()).toEqual(
+      ['/api/calc/{path}', '/api/echo/{path}', '/calc/{op}/{a}/{b}', '/grpc/calc/{op}/{a}/{b}', '/health', '/metrics'].sort(),
+    );
+    const op = body.paths['/calc/{op}/{a}/{b}'].get.parameters?.find((parameter) => parameter.name === 'op');
+    expect(op?.schema?.enum).toEqual(['add', 'sub', 'mul', 'div']);
+    expect(Object.keys(body.paths['/api/calc/{path}'])).toEqual(expect.arrayContaining(['get', 'post', 'delete']));
+    const ui = await http(`${gateway.url}/docs`);
+    expect(ui.status).toBe(200);
+    // The docs are the gateway's own, not proxied anywhere.
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
   it('spreads traffic over both calc instances', async () => {
     const seen = new Set<string>();
     for (let i = 0; i < 20; i++) {

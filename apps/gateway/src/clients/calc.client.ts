@@ -1,8 +1,10 @@
 import { PathParam, RemoteGet, RemoteService, RequestHeader, unimplemented } from '@app/discovery';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsNumber } from 'class-validator';
 
 /** Calc's answer, validated on arrival so a misbehaving instance is caught at the edge. */
 export class CalcResult {
+  @ApiProperty({ example: 3 })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   result!: number;
 }

@@ -1,7 +1,9 @@
 import { GrpcServiceClient, InjectGrpcClient } from '@app/discovery';
 import { BadRequestException, Controller, Get, Param, Req } from '@nestjs/common';
 import type { CalculatorDefinition } from '@proto/calc/Calculator';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
+import { CalcResult } from '../clients/calc.client';
 import { CALC_GRPC_CLIENT } from './calc-grpc.client';
 import { parseOperand } from './operand';
 
@@ -17,11 +19,18 @@ function isOperation(op: string): op is Operation {
  * discovery library's load-balanced client. gRPC statuses become HTTP ones in the exception filter
  * (INVALID_ARGUMENT 400, NOT_FOUND 404, UNAVAILABLE 503, DEADLINE_EXCEEDED 504, others 502).
  */
+@ApiTags('calc')
 @Controller('grpc/calc')
 export class GrpcCalcController {
   constructor(@InjectGrpcClient(CALC_GRPC_CLIENT) private readonly calc: GrpcServiceClient<CalculatorDefinition>) {}
 
   @Get(':op/:a/:b')
+  @ApiOperation({ summary: 'a op b, computed by calc over gRPC (load-balanced gRPC client)' })
+  @ApiParam({ name: 'op', enum: Object.keys(METHODS) })
+  @ApiParam({ name: 'a', example: '1.5' })
+  @ApiParam({ name: 'b', example: '2' })
+  @ApiOkResponse({ type: CalcResult })
+  @ApiBadRequestResponse({ description: 'INVALID_ARGUMENT from calc, or a bad op/operand' })
   async calculate(
     @Param('op') op: string,
     @Param('a') a: string,

@@ -1,5 +1,6 @@
 import { HttpMethod, ServiceClient } from '@app/discovery';
 import { All, Controller, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ROUTES } from '../gateway.constants';
 import { endToEndHeaders } from './hop-by-hop';
@@ -9,6 +10,8 @@ import { matchRoute, RouteTable } from './route-table';
  * The generic reverse proxy: `/{prefix}/...` is forwarded to a load-balanced instance of the service the
  * route table maps the prefix to. Bodies are streamed both ways, never buffered; only listed services are reachable.
  */
+// Documented per route-table prefix by setupGatewayApiDocs, not as one catch-all.
+@ApiExcludeController()
 @Controller()
 export class ProxyController {
   constructor(

@@ -72,7 +72,8 @@ describeStores('store health and operator controls', (kind) => {
 
     const back = await b.setHealth('calc', 'calc-1', { status: 'passing', output: 'HTTP 200' });
     expect(back).toMatchObject({ status: 'passing', checkOutput: 'HTTP 200' });
-    expect(await a.revision()).toBeGreaterThan(bumped);
+    // etcd replicas read from their watched mirror, which trails another replica's write by milliseconds.
+    await waitFor(async () => (await a.revision()) > bumped, { message: 'A to see the revision B bumped' });
   });
 
   it('keeps health and overrides across renewals; a plain renewal bumps nothing, a changed one keeps them too', async () => {

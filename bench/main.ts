@@ -8,11 +8,13 @@ import { runBench } from './run-bench';
 
 async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
+  // `npm run bench -- metrics hop`: only the cases whose name has one of these words; the report is then printed, not written.
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   buildIfStale();
-  const rows = await runBench(smoke ? SMOKE : FULL, (line) => console.log(`[bench] ${line}`));
+  const rows = await runBench(smoke ? SMOKE : FULL, (line) => console.log(`[bench] ${line}`), only);
   const report = renderReport(rows);
   console.log('\n' + report);
-  if (!smoke) writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), report);
+  if (!smoke && only.length === 0) writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), report);
 }
 
 main().then(

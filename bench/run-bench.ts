@@ -1,13 +1,21 @@
 import { clientOverheadCase } from './cases/client-overhead.case';
 import { gatewayHopCases } from './cases/gateway-hop.case';
 import { lookupCases } from './cases/lookup.case';
+import { metricsCostCase } from './cases/metrics-cost.case';
 import { propagationCase } from './cases/propagation.case';
 import { renewalCase } from './cases/renewal.case';
 import { BenchOptions } from './harness/bench-options';
 import { ResultRow } from './harness/result-row';
 
-/** Runs every case in turn (never two at once: they would share the two cores) and collects the rows. */
-export async function runBench(options: BenchOptions, log: (line: string) => void = () => undefined): Promise<ResultRow[]> {
+/**
+ * Runs every case in turn (never two at once: they would share the two cores) and collects the rows;
+ * with `only`, just the cases whose name contains one of those words (`npm run bench -- metrics`).
+ */
+export async function runBench(
+  options: BenchOptions,
+  log: (line: string) => void = () => undefined,
+  only: readonly string[] = [],
+): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   const cases: Array<[string, () => Promise<ResultRow | ResultRow[]>]> = [
     ['gateway hops', () => gatewayHopCases(options)],
@@ -17,8 +25,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     ['propagation', () => propagationCase(options)],
     ['client overhead', () => clientOverheadCase(options)],
     ['stores', () => import('./cases/store.case').then((stores) => stores.storeCases(options))],
+    ['metrics cost', () => metricsCostCase(options)],
   ];
   for (const [name, run] of cases) {
+    if (only.length > 0 && !only.some((word) => name.includes(word))) continue;
     log(`running ${name}...`);
     const result = await run();
     rows.push(...(Array.isArray(result) ? result : [result]));

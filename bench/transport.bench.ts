@@ -83,7 +83,8 @@ function clientOver(transport: HttpTransport, instance: ServiceInstance): Servic
     urls: [], token: undefined, zone: undefined, loadBalancing: 'round-robin' as const, timeoutMs: 5000,
     retries: 2, retryBackoffMs: 25, outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 }, watch: false,
     transport: 'undici' as const, connectionsPerInstance: 32,
-    grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined },
+    grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined }, metrics: false,
+    check: false as const, drainTimeoutMs: 0, drainGraceMs: 0,
   };
   const instances: readonly ServiceInstance[] = [instance];
   const source = { instances: async () => instances };

@@ -7,8 +7,8 @@ export { RunningApp, startApp, startScript, tmpDir, waitFor };
 
 export const FLOORS = join(__dirname, '..', 'floors');
 
-/** Registry, two calc instances and the gateway, ready when the gateway answers through both calcs. */
-export async function startSystem(): Promise<{
+/** Registry, two calc instances and the gateway (`appEnv` added to calc's and the gateway's environment), ready when the gateway answers through both calcs. */
+export async function startSystem(appEnv: Record<string, string> = {}): Promise<{
   registry: RunningApp;
   calcs: RunningApp[];
   gateway: RunningApp;
@@ -17,7 +17,7 @@ export async function startSystem(): Promise<{
   stop(): Promise<void>;
 }> {
   const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-registry-') });
-  const env = { REGISTRY_URL: registry.url };
+  const env = { ...appEnv, REGISTRY_URL: registry.url };
   const calcs = await Promise.all([startApp('calc', env), startApp('calc', env)]);
   const gateway = await startApp('gateway', env);
   await waitFor(

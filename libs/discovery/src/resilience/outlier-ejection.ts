@@ -80,7 +80,8 @@ export class OutlierEjection {
     }
   }
 
-  onFailure(id: string): void {
+  /** Counts a failure; true when it ejected the instance (a closed circuit tripped, or a probe failed). */
+  onFailure(id: string): boolean {
     let breaker = this.breakers.get(id);
     if (!breaker) {
       breaker = {
@@ -96,6 +97,7 @@ export class OutlierEjection {
       breaker.probing = false;
       breaker.openedAt = this.clock();
       this.logger.warn(`Instance ${id}: probe failed, ejected again for ${this.options.cooldownMs} ms`);
+      return true;
     } else if (breaker.state === 'closed' && breaker.failures.failure()) {
       breaker.state = 'open';
       breaker.openedAt = this.clock();
@@ -103,7 +105,9 @@ export class OutlierEjection {
       this.logger.warn(
         `Instance ${id}: ${this.options.consecutiveFailures} consecutive failures, ejected for ${this.options.cooldownMs} ms`,
       );
+      return true;
     }
+    return false;
   }
 
   /** A call ended with no verdict on the instance (e.g. the caller aborted): free the probe slot. */

@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { RegistryMetrics } from './registry.metrics';
+
+/** `GET /metrics`: every metric in the Prometheus text format. Open, like the other reads. */
+@Controller()
+export class MetricsController {
+  constructor(private readonly metrics: RegistryMetrics) {}
+
+  @Get('metrics')
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @Header('Cache-Control', 'no-store')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DiscoveryMetrics } from './discovery.metrics';
+import { HistogramCell } from './metric-cells';
+
+/** The route label of a request no route matched (its raw URL would be unbounded). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * `http_server_request_duration_seconds{method,route,status_code}` for the app's inbound requests,
+ * labelled by route pattern (`/add/:a/:b`), never the raw URL: one series per distinct URL would
+ * grow without bound.
+ *
+ * Timed by one Fastify `onResponse` hook reading `reply.elapsedTime`, which Fastify stamps on every
+ * request anyway: one hook call and one observation per request. A Nest interceptor would cost an
+ * RxJS pipe per request and miss the requests that fail before a handler runs (404s, bad bodies).
+ * Fastify only; on another HTTP adapter the histogram is left out (logged once). @internal
+ */
+@Injectable()
+export class HttpServerMetrics implements OnModuleInit {
+  /** Cells by route, method and status: lookups on strings Fastify already holds, no key built per request. */
+  private readonly cells = new Map<string, Map<string, Map<number, HistogramCell>>>();
+
+  constructor(
+    private readonly metrics: DiscoveryMetrics,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** Hooks added before the server is ready apply to every route, including those Nest already declared. */
+  onModuleInit(): void {
+    if (!this.metrics.enabled) return;
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter === undefined) return;
+    if (adapter.getType() !== 'fastify') {
+      new Logger('DiscoveryMetrics').warn(`No inbound request histogram on the ${adapter.getType()} adapter (Fastify only)`);
+      return;
+    }
+    this.metrics.httpServer();
+    adapter.getInstance<FastifyInstance>().addHook('onResponse', (request, reply, done) => {
+      this.observe(request, reply);
+      done();
+    });
+  }
+
+  /** @internal */
+  observe(request: FastifyRequest, reply: FastifyReply): void {
+    const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+    const { method } = request;
+    const status = reply.statusCode;
+    let byMethod = this.cells.get(route);
+    if (byMethod === undefined) this.cells.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    let cell = byStatus.get(status);
+    if (cell === undefined) {
+      const labels = { method, route, status_code: String(status) };
+      byStatus.set(status, (cell = this.metrics.httpServer().cell(`${method} ${status} ${route}`, labels)));
+    }
+    cell.observe(reply.elapsedTime / 1000);
+  }
+}

@@ -12,7 +12,8 @@ const CALC_PORTS = (env.CALC_PORTS ?? '3201,3202').split(',').map((p) => p.trim(
 // One gRPC port per calc (0 = a free one); calc registers it beside its HTTP port.
 const CALC_GRPC_PORTS = (env.CALC_GRPC_PORTS ?? '50051,50052').split(',').map((p) => p.trim());
 const HEALTH_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 30_000);
-const LISTENING = /listening on (https?:\/\/[^\s/\x1b]+)/;
+// Matches a JSON log line's msg (the URL stops at the closing quote) and a pretty one (at a colour code).
+const LISTENING = /listening on (https?:\/\/[^\s/\x1b"]+)/;
 
 const children = [];
 let stopping = false;
@@ -35,7 +36,8 @@ function prefixLines(name, stream, target) {
 function startChild(name, app, childEnv) {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], {
     cwd: ROOT,
-    env: { ...env, ...childEnv },
+    // A child's stdout is this script's pipe, so it would log JSON: pretty when a person is watching.
+    env: { ...env, LOG_FORMAT: env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), ...childEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: Ctrl-C reaches only this script, which stops the children in order
     // (services before the registry, so they can deregister).

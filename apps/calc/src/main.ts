@@ -1,16 +1,32 @@
-import { RegistrationService } from '@app/discovery';
+import {
+  appLogger,
+  genRequestId,
+  loggerParams,
+  RegistrationService,
+  useRequestContext,
+  useRequestLogging,
+} from '@app/discovery';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { loadCalcConfig } from './calc.config';
 import { CalcModule } from './calc.module';
 import { CalcGrpcServer } from './grpc/calc-grpc.server';
+import { pinoGrpcCallLog } from './grpc/grpc-call.log';
 import { requestIdInterceptor } from './grpc/request-id.server-interceptor';
 
 async function bootstrap(): Promise<void> {
+  // First, so that even a bad variable below is reported as a JSON line.
+  const logger = appLogger(loggerParams('calc'));
+  Logger.overrideLogger(logger);
   const config = loadCalcConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(CalcModule, new FastifyAdapter());
+  // request.id (and every log line's reqId) is the caller's X-Request-Id when it sent a sane one.
+  const adapter = new FastifyAdapter({ genReqId: genRequestId });
+  useRequestContext(adapter.getInstance());
+  useRequestLogging(adapter.getInstance(), PinoLogger.root);
+  const app = await NestFactory.create<NestFastifyApplication>(CalcModule, adapter, { logger });
   app.enableShutdownHooks();
 
   // A hybrid app: the same module also serves calc.Calculator over gRPC.
@@ -18,7 +34,9 @@ async function bootstrap(): Promise<void> {
   const grpc = new CalcGrpcServer({
     host: config.grpcHost,
     port: config.grpcPort,
-    interceptors: [requestIdInterceptor(() => registration.state().instanceId)],
+    interceptors: [
+      requestIdInterceptor(() => registration.state().instanceId, pinoGrpcCallLog(PinoLogger.root)),
+    ],
   });
   app.connectMicroservice<MicroserviceOptions>({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();

@@ -1,23 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
+import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@app/discovery';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { version } from '../../../package.json';
+import { setupGatewayApiDocs } from './docs/gateway-api.docs';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 async function bootstrap(): Promise<void> {
+  // First, so that even a bad variable below is reported as a JSON line.
+  const logger = appLogger(loggerParams('gateway'));
+  Logger.overrideLogger(logger);
   const config = loadGatewayConfig();
-  const adapter = new FastifyAdapter({
-    // A caller's X-Request-Id is kept when it is sane, so one id follows a request through every hop.
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-  });
+  // A caller's X-Request-Id is kept when it is sane, so one id follows a request through every hop:
+  // it is each log line's reqId, and every call made while handling the request sends it upstream.
+  const adapter = new FastifyAdapter({ genReqId: genRequestId });
   const fastify = adapter.getInstance();
+  useRequestContext(fastify);
+  useRequestLogging(fastify, PinoLogger.root);
   // The gateway has no endpoint of its own that takes a body: bodies are left unread so the proxy streams them.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -29,9 +30,11 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bodyParser: false,
+    logger,
   });
   if (config.cors) app.enableCors({ origin: config.cors });
   app.enableShutdownHooks();
+  setupGatewayApiDocs(app, config.routes, version);
   await app.listen(config.port, config.host);
   Logger.log(`Gateway listening on ${await app.getUrl()}`, 'Bootstrap');
   Logger.log(`Routes: ${config.routes.map((r) => `${r.prefix} -> ${r.service}`).join(', ')}`, 'Bootstrap');

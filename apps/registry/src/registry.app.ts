@@ -1,7 +1,11 @@
-import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
+import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@app/discovery/context';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Params as LoggerParams, PinoLogger } from 'nestjs-pino';
+import { version } from '../../../package.json';
 import { Clock } from './clock';
+import { setupRegistryApiDocs } from './docs/registry-api.docs';
 import { loadRegistryConfig, RegistryConfig } from './config';
 import { RegistryModule } from './registry.module';
 
@@ -9,8 +13,11 @@ import { RegistryModule } from './registry.module';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface RegistryAppOptions {
-  /** Nest logger levels, or false for silence (tests). Default: log, warn, error. */
-  logger?: LogLevel[] | false;
+  /**
+   * nestjs-pino parameters, or false for silence (tests). Default: `loggerParams('registry')`, i.e.
+   * JSON lines (pretty on a terminal) at `LOG_LEVEL`, each request's lines carrying its `reqId`.
+   */
+  logger?: LoggerParams | false;
   clock?: Clock;
 }
 
@@ -23,20 +30,24 @@ export async function createRegistryApp(
   config: RegistryConfig,
   options: RegistryAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const logging = options.logger === false ? undefined : (options.logger ?? loggerParams('registry'));
+  const logger = logging ? appLogger(logging) : false;
+  // request.id, and so each log line's reqId, is the caller's X-Request-Id when it sent a sane one.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: genRequestId });
+  if (logger) {
+    useRequestContext(adapter.getInstance());
+    useRequestLogging(adapter.getInstance(), PinoLogger.root);
+  }
   const app = await NestFactory.create<NestFastifyApplication>(
-    RegistryModule.forRoot(config, { clock: options.clock }),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger: options.logger === false ? false : consoleLogger(options.logger ?? ['log', 'warn', 'error']) },
+    RegistryModule.forRoot(config, { clock: options.clock, logging }),
+    adapter,
+    { logger },
   );
   app.enableShutdownHooks();
+  setupRegistryApiDocs(app, version);
   await app.listen(config.port, config.host);
   Logger.log(`Registry listening on ${registryUrl(app)}`, 'Registry');
   return app;
-}
-
-/** Colours only on a terminal: escape codes in piped logs break whoever parses them (the URL line). */
-function consoleLogger(logLevels: LogLevel[]): ConsoleLogger {
-  return new ConsoleLogger({ logLevels, colors: process.stdout.isTTY === true });
 }
 
 /** The URL a local client reaches the app at (0.0.0.0 and :: become 127.0.0.1). */
@@ -49,5 +60,8 @@ export function registryUrl(app: NestFastifyApplication): string {
 
 /** Entry point of `main.ts`: configuration from the environment, failing fast on bad values. */
 export async function bootstrap(): Promise<NestFastifyApplication> {
-  return createRegistryApp(loadRegistryConfig(process.env));
+  // The logger first, so that a bad variable is reported as a JSON line too.
+  const logging = loggerParams('registry');
+  Logger.overrideLogger(appLogger(logging));
+  return createRegistryApp(loadRegistryConfig(process.env), { logger: logging });
 }

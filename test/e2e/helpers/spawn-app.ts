@@ -17,7 +17,8 @@ export interface RunningApp {
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
-const LISTENING = /listening on (https?:\/\/[^\s/\x1b]+)/;
+// Matches inside a JSON log line's msg too (the URL stops at the closing quote).
+const LISTENING = /listening on (https?:\/\/[^\s/\x1b"]+)/;
 const running = new Set<ChildProcess>();
 
 process.once('exit', () => {
@@ -31,7 +32,7 @@ const FREE_PORTS: Record<AppName, Record<string, string>> = {
   gateway: { PORT: '0' },
 };
 
-const GRPC_LISTENING = /gRPC listening on \S+:(\d+)/;
+const GRPC_LISTENING = /gRPC listening on [^\s"]+:(\d+)/;
 
 /**
  * Spawns the built app (`dist/apps/<app>/main.js`) and resolves once it logs the URL it listens on.

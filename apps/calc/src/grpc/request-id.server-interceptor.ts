@@ -1,33 +1,38 @@
 import { Metadata, ServerInterceptingCall, ServerInterceptor } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-
-/** The same rule as the gateway's X-Request-Id: a caller's id is kept when it is sane. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { REQUEST_ID_HEADER, requestIdFrom } from '@app/discovery';
+import { GrpcCallLog } from './grpc-call.log';
 
 /**
  * A gRPC server interceptor (grpc-js): reads the request's `x-request-id` metadata (or makes one up)
  * and answers it back in the trailing metadata, with `x-served-by` naming the instance that served
- * the call. Runs for every method, errors included, before Nest sees the call.
+ * the call. Runs for every method, errors included, before Nest sees the call. With a `log`, the
+ * handler runs with the id in scope (its log lines and outgoing calls carry it) and every finished
+ * call is reported to it.
  *
  * @param servedBy the instance's id, read per call (it is known only once registered)
  */
-export function requestIdInterceptor(servedBy: () => string | undefined): ServerInterceptor {
-  return (_method, call) => {
+export function requestIdInterceptor(servedBy: () => string | undefined, log?: GrpcCallLog): ServerInterceptor {
+  return (method, call) => {
     let requestId: string | undefined;
+    const started = log ? performance.now() : 0;
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, forward) => {
-            const given = metadata.get('x-request-id')[0];
-            requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+            requestId = requestIdFrom(metadata.get(REQUEST_ID_HEADER)[0]);
             forward(metadata);
           },
+          // grpc-js calls the method's handler from within this `forward`.
+          onReceiveHalfClose: log ? (forward) => log.scope(requestId ?? (requestId = randomUUID()), forward) : undefined,
         }),
       sendStatus: (status, forward) => {
         const trailers = status.metadata ?? new Metadata();
-        trailers.set('x-request-id', requestId ?? randomUUID());
+        requestId ??= randomUUID();
+        trailers.set(REQUEST_ID_HEADER, requestId);
         const id = servedBy();
         if (id !== undefined) trailers.set('x-served-by', id);
+        log?.finished(requestId, method.path, status.code, performance.now() - started);
         forward({ ...status, metadata: trailers });
       },
     });

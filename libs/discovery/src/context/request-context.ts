@@ -1,0 +1,43 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What is known about the request being handled. */
+export interface RequestScope {
+  /** The id of the request, sent on as `x-request-id` by every call made while handling it. */
+  readonly requestId: string;
+}
+
+// One storage for the process: a store per request, found again across every await inside it.
+const storage = new AsyncLocalStorage<RequestScope>();
+
+/**
+ * The request being handled, wherever the code runs: `ServiceClient`, declarative clients and gRPC
+ * clients read its id and send it as `x-request-id` (HTTP header or gRPC metadata) unless the caller
+ * set one, so one id follows a request through every service it reaches.
+ *
+ * Filled per HTTP request by {@link useRequestContext} (a Fastify hook); code outside any request
+ * (timers, heartbeats, startup) sees no context and sends no id. One `AsyncLocalStorage` lookup
+ * per outgoing call is all it costs.
+ *
+ * @example
+ * ```ts
+ * // A queue consumer carrying the message's id into the calls it makes:
+ * await RequestContext.run({ requestId: message.id }, () => this.orders.handle(message));
+ * RequestContext.requestId(); // → undefined outside, message.id inside
+ * ```
+ */
+export abstract class RequestContext {
+  /** Runs `fn` (and everything it starts, across awaits) with `scope` as the current request. */
+  static run<T>(scope: RequestScope, fn: () => T): T {
+    return storage.run(scope, fn);
+  }
+
+  /** The current request, or undefined outside any. */
+  static current(): RequestScope | undefined {
+    return storage.getStore();
+  }
+
+  /** The current request's id, or undefined outside any request. */
+  static requestId(): string | undefined {
+    return storage.getStore()?.requestId;
+  }
+}

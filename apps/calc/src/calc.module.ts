@@ -1,15 +1,25 @@
-import { DiscoveryModule } from '@app/discovery';
+import { DiscoveryMetricsModule, DiscoveryModule, loggerParams } from '@app/discovery';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { CalcController } from './calc.controller';
+import { CalcFaultsModule } from './calc-faults.module';
 import { CalcService } from './calc.service';
 import { CalcGrpcController } from './grpc/calc.grpc-controller';
+import { HealthGrpcController } from './grpc/health.grpc-controller';
 import { HealthController } from './health.controller';
 import { InfoController } from './info.controller';
 
 @Module({
-  imports: [DiscoveryModule.forRoot({ name: 'calc' }), TerminusModule],
-  controllers: [CalcController, CalcGrpcController, HealthController, InfoController],
+  imports: [
+    // Request logging (reqId on every line); nestjs-pino reuses the pino instance main.ts made from the same parameters.
+    LoggerModule.forRootAsync({ useFactory: () => loggerParams('calc') }),
+    DiscoveryModule.forRoot({ name: 'calc' }),
+    DiscoveryMetricsModule, // GET /metrics
+    TerminusModule,
+    CalcFaultsModule.fromEnv(),
+  ],
+  controllers: [CalcController, CalcGrpcController, HealthGrpcController, HealthController, InfoController],
   providers: [CalcService],
 })
 export class CalcModule {}

@@ -1,7 +1,8 @@
-import { DiscoveryModule } from '@app/discovery';
+import { DiscoveryMetricsModule, DiscoveryModule, loggerParams } from '@app/discovery';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { CalcController } from './calc.controller';
 import { CalcClient } from './clients/calc.client';
 import { DiscoveryExceptionFilter } from './discovery-exception.filter';
@@ -18,7 +19,10 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        // Request logging (reqId on every line); nestjs-pino reuses the pino instance main.ts made from the same parameters.
+        LoggerModule.forRootAsync({ useFactory: () => loggerParams('gateway') }),
         DiscoveryModule.forRoot({ name: 'gateway' }),
+        DiscoveryMetricsModule, // GET /metrics
         DiscoveryModule.forFeature([CalcClient]),
         // gRPC deadline: DISCOVERY_GRPC_DEADLINE_MS (default 5 s).
         DiscoveryModule.forGrpcClients([calcGrpcClient()]),

@@ -1,6 +1,8 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule, Params as LoggerParams } from 'nestjs-pino';
+import { CHECK_PROVIDERS } from './checks/checks.providers';
 import { Clock, systemClock } from './clock';
 import { RegistryConfig } from './config';
 import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.constants';
@@ -11,6 +13,8 @@ import { RegistryExceptionFilter } from './registry/registry-exception.filter';
 import { ServicesView } from './registry/services.view';
 import { RegistryValidationPipe } from './registry/validation.pipe';
 import { WatchController } from './registry/watch.controller';
+import { SelfPreservationHttpHooks } from './self-preservation/self-preservation.http-hooks';
+import { SelfPreservation } from './self-preservation/self-preservation.service';
 import { ExpirySweeper } from './store/expiry.sweeper';
 import { RegistryStore } from './store/registry-store.interface';
 import { SnapshotFile } from './store/snapshot.file';
@@ -18,11 +22,14 @@ import { SnapshotScheduler } from './store/snapshot.scheduler';
 import { createRegistryStore } from './store/store.factory';
 import { WatchHub } from './watch/watch.hub';
 import { UiModule } from './ui/ui.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Options of {@link RegistryModule.forRoot} beyond the config. */
 export interface RegistryModuleExtras {
   /** Time source; tests inject a controllable one. Default: the system clock. */
   clock?: Clock;
+  /** nestjs-pino parameters (request logging with reqId); none: no request logging (in-process tests). */
+  logging?: LoggerParams;
 }
 
 /**
@@ -42,7 +49,12 @@ export class RegistryModule implements OnApplicationShutdown {
     const clock = extras.clock ?? systemClock;
     return {
       module: RegistryModule,
-      imports: [ScheduleModule.forRoot(), UiModule],
+      imports: [
+        ScheduleModule.forRoot(),
+        UiModule,
+        MetricsModule,
+        ...(extras.logging ? [LoggerModule.forRoot(extras.logging)] : []),
+      ],
       controllers: [RegistryController, WatchController, HealthController],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
@@ -57,6 +69,9 @@ export class RegistryModule implements OnApplicationShutdown {
         WatchHub,
         SnapshotScheduler,
         ExpirySweeper,
+        ...CHECK_PROVIDERS,
+        SelfPreservation,
+        SelfPreservationHttpHooks,
       ],
     };
   }

@@ -40,3 +40,17 @@ export const REGISTRY_HTTP_ERROR = (method: string, url: string, status: number,
 
 export const REGISTRY_NETWORK_ERROR = (method: string, url: string, reason: string): string =>
   `Registry request ${method} ${url} failed: ${reason}`;
+
+export const DRAINING = (ids: readonly string[], graceMs: number): string =>
+  `Draining ${ids.join(', ')}: disabled at the registry; serving ${graceMs} ms more while clients stop picking it`;
+
+export const DRAIN_NOT_MARKED = (id: string, reason: string): string =>
+  `Could not mark ${id} disabled at the registry (${reason}); clients may call it until it deregisters`;
+
+export const DRAINED = (ms: number): string => `Drained in ${ms} ms: no request in flight`;
+
+export const DRAIN_TIMED_OUT = (inFlight: number, ms: number): string =>
+  `Drain timed out after ${ms} ms with ${inFlight} request(s) still in flight; deregistering anyway`;
+
+export const CHECK_FALLBACK_TCP = (path: string): string =>
+  `No GET ${path} route: registering a tcp health check instead (set the "check" option or DISCOVERY_CHECK_PATH to use an HTTP one)`;

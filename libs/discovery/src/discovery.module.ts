@@ -11,10 +11,13 @@ import { GrpcClientOptions } from './grpc/grpc-client-options.interface';
 import { createGrpcClientProviders } from './grpc/grpc-client.providers';
 import { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
 import { DiscoveryModuleOptions } from './interfaces/discovery-options.interface';
+import { GracefulDrain } from './registration/graceful-drain';
 import { HeartbeatService } from './registration/heartbeat.service';
+import { InFlightRequests } from './registration/in-flight-requests';
 import { RegistrationService } from './registration/registration.service';
 import { RegistryHttpClient } from './registration/registry-http.client';
 import { InstanceCache } from './resolution/instance-cache';
+import { DiscoveryMetrics } from './metrics/discovery.metrics';
 import { RegistryWatcher } from './resolution/registry-watcher';
 
 const configProvider: Provider = {
@@ -34,7 +37,7 @@ const configProvider: Provider = {
  *   imports: [DiscoveryModule.forRoot({ name: 'calc' }), DiscoveryModule.forFeature([CalcClient])],
  * })
  * export class AppModule {}
- * // main.ts: app.enableShutdownHooks() so the instance deregisters on SIGTERM.
+ * // main.ts: app.enableShutdownHooks() so the instance drains and deregisters on SIGTERM.
  * ```
  */
 @Module({
@@ -47,10 +50,13 @@ const configProvider: Provider = {
     { provide: INSTANCE_SOURCE, useExisting: InstanceCache },
     RegistryWatcher,
     HeartbeatService,
+    InFlightRequests,
+    GracefulDrain,
     RegistrationService,
     // Stateless terminus helper provided here, so the indicator works without TerminusModule.
     HealthIndicatorService,
     DiscoveryHealthIndicator,
+    DiscoveryMetrics,
     ...CLIENT_PROVIDERS,
   ],
   exports: [
@@ -59,6 +65,7 @@ const configProvider: Provider = {
     InstanceCache,
     RegistrationService,
     DiscoveryHealthIndicator,
+    DiscoveryMetrics,
     ...CLIENT_EXPORTS,
   ],
 })

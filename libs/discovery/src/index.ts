@@ -6,6 +6,7 @@ export type {
   DiscoveryModuleOptions,
   LoadBalancingStrategyName,
   OutlierEjectionOptions,
+  HealthCheckOptions,
 } from './interfaces/discovery-options.interface';
 export type { InstanceSource } from './resolution/instance-source.interface';
 export { InstanceCache } from './resolution/instance-cache';
@@ -49,3 +50,11 @@ export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext }
 export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';
 export { RemoteGrpcError } from './errors/remote-grpc.error';
 export type { AdditionalEndpoint } from './registration/additional-endpoint.interface';
+
+// Prometheus metrics: DiscoveryMetrics (provided by forRoot) and the module serving GET /metrics.
+export { DiscoveryMetrics } from './metrics/discovery.metrics';
+export { DiscoveryMetricsModule } from './metrics/discovery-metrics.module';
+export type { CallOutcome, CallProtocol } from './metrics/call-outcome';
+
+// Request context (the id a request's outgoing calls carry) and the apps' structured logging.
+export * from './context';

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -11,7 +11,7 @@ import { HttpTransport, TransportRequest, TransportResponse } from './http-trans
  * {@link UndiciTransport} (see bench/transport.bench.ts); select it with `DISCOVERY_TRANSPORT=axios`.
  */
 @Injectable()
-export class AxiosTransport implements HttpTransport, OnModuleDestroy {
+export class AxiosTransport implements HttpTransport, OnApplicationShutdown {
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   private readonly axios: AxiosInstance;
@@ -56,7 +56,8 @@ export class AxiosTransport implements HttpTransport, OnModuleDestroy {
     this.httpsAgent.destroy();
   }
 
-  onModuleDestroy(): Promise<void> {
+  // After the HTTP server closed: requests served during a graceful stop may still call out.
+  onApplicationShutdown(): Promise<void> {
     return this.close();
   }
 }

@@ -1,6 +1,7 @@
 import { NoAvailableInstanceError } from '../errors/no-available-instance.error';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
+import { ServiceCallMetrics } from '../metrics/service-call.metrics';
 import { InstanceSelector } from './instance-selector';
 import { InstanceFilter } from './service-request.interface';
 
@@ -18,6 +19,8 @@ export interface CallAttempt {
   attempt: number;
   /** Instances already tried in this call, avoided while others remain. */
   tried: ServiceInstance[] | undefined;
+  /** Where the call's attempts, retries and ejections are counted; absent when metrics are off. */
+  readonly metrics?: ServiceCallMetrics;
 }
 
 /**
@@ -35,8 +38,10 @@ export function pickInstance(
   if (instance) return instance;
   if (call.attempt < call.retries) {
     call.attempt++;
+    call.metrics?.retried();
     return undefined;
   }
+  call.metrics?.noInstance();
   throw new NoAvailableInstanceError(call.service, selector.explain(candidates, filter));
 }
 
@@ -48,5 +53,6 @@ export function mayRetry(call: CallAttempt, instance: ServiceInstance, neverSent
   if (call.attempt >= call.retries || !(call.idempotent || neverSent)) return false;
   call.attempt++;
   (call.tried ??= []).push(instance);
+  call.metrics?.retried();
   return true;
 }

@@ -44,7 +44,7 @@ describe('InstanceLifecycle', () => {
     source.listener!({ added: [], removed: [instance('a2', server.port)] });
     expect(transport.size).toBe(0);
 
-    lifecycle.onModuleDestroy();
+    lifecycle.onApplicationShutdown();
     expect(source.listener).toBeUndefined();
     await transport.close();
     await server.close();
@@ -75,7 +75,7 @@ describe('InstanceLifecycle', () => {
     expect(channel.getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
     expect(transport.size).toBe(1);
 
-    lifecycle.onModuleDestroy();
+    lifecycle.onApplicationShutdown();
     channels.close();
     await transport.close();
     await server.close();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { INSTANCE_SOURCE } from '../discovery.constants';
 import { GrpcChannelPool, grpcAddressOf } from '../grpc/channel-pool';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
@@ -25,7 +25,7 @@ function endpointOf(instance: ServiceInstance): string {
  * forgets its circuit state, so none of them grows with churn. @internal
  */
 @Injectable()
-export class InstanceLifecycle implements OnModuleInit, OnModuleDestroy {
+export class InstanceLifecycle implements OnModuleInit, OnApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -49,7 +49,8 @@ export class InstanceLifecycle implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  // With the transports, after the HTTP server closed: a graceful stop still follows the registry.
+  onApplicationShutdown(): void {
     this.unsubscribe?.();
   }
 }

@@ -1,5 +1,6 @@
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
+import { isRoutable } from '../resolution/routable';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { ProtocolView } from './protocol-view';
 import { InstanceFilter } from './service-request.interface';
@@ -47,6 +48,7 @@ export class InstanceSelector {
   /** Why nothing was selected, for the error message. */
   explain(candidates: readonly ServiceInstance[], filter: InstanceFilter | undefined): string {
     if (candidates.length === 0) return 'none registered';
+    if (!candidates.some(isRoutable)) return `all ${candidates.length} registered are critical or drained`;
     const spoken = this.protocols ? this.protocols.of(candidates) : candidates;
     if (spoken.length === 0) {
       return `none of the ${candidates.length} registered speaks ${this.protocols!.protocols.join(' or ')}`;

@@ -21,6 +21,14 @@ describe('ProtocolView', () => {
     expect(view.of(mixed)).toBe(view.of(mixed));
   });
 
+  it('drops instances that are critical or drained, even when a listing holds them', () => {
+    const drained = instance('d', 4, { enabled: false });
+    const critical = instance('c', 5, { status: 'critical' });
+    const enabled = instance('e', 6, { enabled: true });
+    expect(new ProtocolView(HTTP_PROTOCOLS).of([http, drained, critical, enabled])).toEqual([http, enabled]);
+    expect(new ProtocolView(GRPC_PROTOCOLS).of([grpcInstance('gd', 7, { enabled: false })])).toEqual([]);
+  });
+
   it('treats an instance without a protocol as HTTP', () => {
     const legacy = { ...http, protocol: undefined } as unknown as typeof http;
     expect(new ProtocolView(HTTP_PROTOCOLS).accepts(legacy)).toBe(true);

@@ -1,4 +1,5 @@
 import { InstanceProtocol, ServiceInstance } from '../interfaces/service-instance.interface';
+import { isRoutable } from '../resolution/routable';
 
 /** Endpoints the HTTP call path may use. @internal */
 export const HTTP_PROTOCOLS: readonly InstanceProtocol[] = ['http', 'https'];
@@ -7,7 +8,8 @@ export const GRPC_PROTOCOLS: readonly InstanceProtocol[] = ['grpc'];
 
 /**
  * The candidates a caller can speak to: a service may register an HTTP and a gRPC endpoint under
- * one name, and each client keeps only its own protocol. The filtered list is memoised per source
+ * one name, and each client keeps only its own protocol. Instances that are not routable (critical
+ * or drained) are dropped too, whatever source listed them. The filtered list is memoised per source
  * array (the instance cache hands out the same frozen array until the service changes), so the
  * steady state allocates nothing; a list that already matches is returned as is. @internal
  */
@@ -30,6 +32,6 @@ export class ProtocolView {
 
   accepts(instance: ServiceInstance): boolean {
     // Instances from older registries may lack the field: they are HTTP.
-    return this.accepted.has(instance.protocol ?? 'http');
+    return this.accepted.has(instance.protocol ?? 'http') && isRoutable(instance);
   }
 }

@@ -1,3 +1,5 @@
+import { RequestContext } from '../context/request-context';
+import { REQUEST_ID_HEADER } from '../context/request-id';
 import { QueryValue } from './service-request.interface';
 import { TransportHeaders } from './http-transport.interface';
 
@@ -34,9 +36,20 @@ export function encodeBody(body: unknown, headers: Record<string, string> | unde
   return { body: json, headers: { ...headers, 'content-type': 'application/json' } };
 }
 
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+function hasHeader(headers: Record<string, unknown>, lowerName: string): boolean {
   for (const name in headers) if (name.toLowerCase() === lowerName) return true;
   return false;
+}
+
+/**
+ * `headers` plus the current request's id (see RequestContext) as `x-request-id`, so a call made
+ * while handling a request carries its id; unchanged outside any request or when the caller set
+ * the header itself. Never mutates `headers`. @internal
+ */
+export function withRequestId<H extends TransportHeaders>(headers: H | undefined): H | TransportHeaders | undefined {
+  const requestId = RequestContext.requestId();
+  if (requestId === undefined || (headers !== undefined && hasHeader(headers, REQUEST_ID_HEADER))) return headers;
+  return { ...headers, [REQUEST_ID_HEADER]: requestId };
 }
 
 /** Headers a proxy must not forward (RFC 9110 §7.6.1), plus ones undici refuses or sets itself. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from '../discovery.constants';
 import { RemoteHttpError } from '../errors/remote-http.error';
@@ -7,6 +7,8 @@ import { RemoteUnavailableError } from '../errors/remote-unavailable.error';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
+import { httpOutcome } from '../metrics/call-outcome';
+import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import {
@@ -21,7 +23,7 @@ import { CallAttempt, mayRetry, pickInstance } from './call-attempt';
 import { discard, HTTP_TRANSPORT, HttpTransport, readText, TransportRequest } from './http-transport.interface';
 import { InstanceSelector } from './instance-selector';
 import { HTTP_PROTOCOLS, ProtocolView } from './protocol-view';
-import { buildPath, encodeBody, forwardableHeaders, parseBody } from './request-builder';
+import { buildPath, encodeBody, forwardableHeaders, parseBody, withRequestId } from './request-builder';
 import {
   ServiceCallOptions,
   ServiceRequest,
@@ -47,6 +49,9 @@ interface Attempt extends CallAttempt {
  * timeouts and 502/503/504; any method is retried when the failure proves nothing was sent
  * (connection refused, no instance available).
  *
+ * Request id: a call made while handling a request (see {@link RequestContext}) sends that
+ * request's id as `x-request-id`, unless its `headers` carry one already.
+ *
  * @example
  * ```ts
  * constructor(private readonly services: ServiceClient) {}
@@ -66,6 +71,7 @@ export class ServiceClient {
     @Inject(HTTP_TRANSPORT) private readonly transport: HttpTransport,
     private readonly ejection: OutlierEjection,
     private readonly strategies: StrategyRegistry,
+    @Optional() private readonly metrics?: DiscoveryMetrics,
   ) {
     StrategyRegistry.validate(config.loadBalancing);
     this.selector = new InstanceSelector(ejection, config.zone, new ProtocolView(HTTP_PROTOCOLS));
@@ -83,7 +89,7 @@ export class ServiceClient {
     const transportRequest: TransportRequest = {
       method: call.method,
       path,
-      headers,
+      headers: withRequestId(headers),
       body,
       timeoutMs: call.timeoutMs,
       bodyTimeoutMs: call.timeoutMs,
@@ -96,7 +102,7 @@ export class ServiceClient {
         backoff = await this.backoff.wait(backoff);
         continue;
       }
-      const started = call.strategy.onEnd ? performance.now() : 0;
+      const started = call.strategy.onEnd || call.metrics ? performance.now() : 0;
       this.ejection.acquire(instance.id);
       call.strategy.onStart?.(instance);
       let statusCode: number;
@@ -145,7 +151,7 @@ export class ServiceClient {
     const transportRequest: TransportRequest = {
       method: call.method,
       path: buildPath(req.path, req.query),
-      headers: forwardableHeaders(req.headers),
+      headers: withRequestId(forwardableHeaders(req.headers)),
       body,
       timeoutMs: call.timeoutMs,
     };
@@ -197,6 +203,7 @@ export class ServiceClient {
       strategy: this.strategies.get(req.service, req.strategy ?? this.config.loadBalancing),
       attempt: 0,
       tried: undefined,
+      metrics: this.metrics?.client(req.service, 'http'),
     };
   }
 
@@ -209,13 +216,14 @@ export class ServiceClient {
     started: number,
   ): { error: unknown; neverSent: boolean } {
     call.strategy.onEnd?.(instance, { latencyMs: performance.now() - started, ok: false });
+    call.metrics?.attempt(instance.id, signal?.aborted ? 'cancelled' : isTimeoutError(error) ? 'timeout' : 'unavailable', started);
     if (signal?.aborted) {
       // The caller gave up: says nothing about the instance, and must not be retried.
       this.ejection.release(instance.id);
       call.attempt = call.retries;
       return { error, neverSent: false };
     }
-    this.ejection.onFailure(instance.id);
+    if (this.ejection.onFailure(instance.id)) call.metrics?.ejected();
     if (isTimeoutError(error)) {
       return { error: new RemoteTimeoutError(call.service, instance, call.timeoutMs), neverSent: false };
     }
@@ -226,8 +234,9 @@ export class ServiceClient {
   private answered(call: Attempt, instance: ServiceInstance, statusCode: number, started: number): boolean {
     const ok = !isFailureStatus(statusCode);
     if (ok) this.ejection.onSuccess(instance.id);
-    else this.ejection.onFailure(instance.id);
+    else if (this.ejection.onFailure(instance.id)) call.metrics?.ejected();
     call.strategy.onEnd?.(instance, { latencyMs: started ? performance.now() - started : 0, ok });
+    call.metrics?.attempt(instance.id, httpOutcome(statusCode), started);
     return ok;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
@@ -20,10 +20,11 @@ interface PoolEntry {
  * HTTP over one undici `Pool` per instance origin: keep-alive, no pipelining, reused across calls.
  * A pool is closed when its instance leaves the instance cache (see `InstanceLifecycle`), or, for
  * sources that do not report changes, by a lazy unref'd sweep once unused for `idleCloseMs`;
- * all are closed on shutdown.
+ * all are closed on shutdown — after the HTTP server closed, so requests still being served during a
+ * graceful stop can call other services.
  */
 @Injectable()
-export class UndiciTransport implements HttpTransport, OnModuleDestroy {
+export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   private readonly pools = new Map<string, PoolEntry>();
   private readonly connections: number;
   private readonly idleCloseMs: number;
@@ -65,7 +66,7 @@ export class UndiciTransport implements HttpTransport, OnModuleDestroy {
     await Promise.all(pools.map((entry) => entry.pool.destroy().catch(() => undefined)));
   }
 
-  onModuleDestroy(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
     return this.close();
   }
 

@@ -30,7 +30,37 @@ describe('resolveDiscoveryOptions', () => {
       transport: 'undici',
       connectionsPerInstance: 32,
       grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined },
+      metrics: true,
+      check: { type: 'http', path: '/health', intervalSeconds: 10, pathIsDefault: true },
+      drainTimeoutMs: 10_000,
+      drainGraceMs: 300,
     });
+  });
+
+  it('bounds the graceful drain from options or DISCOVERY_DRAIN_TIMEOUT_MS / DISCOVERY_DRAIN_GRACE_MS', () => {
+    expect(
+      resolveDiscoveryOptions({ register: false }, { DISCOVERY_DRAIN_TIMEOUT_MS: '2500', DISCOVERY_DRAIN_GRACE_MS: '50' }),
+    ).toMatchObject({ drainTimeoutMs: 2500, drainGraceMs: 50 });
+    expect(
+      resolveDiscoveryOptions({ register: false, drainTimeoutMs: 0, drainGraceMs: 0 }, { DISCOVERY_DRAIN_TIMEOUT_MS: '2500' }),
+    ).toMatchObject({ drainTimeoutMs: 0, drainGraceMs: 0 });
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_DRAIN_TIMEOUT_MS: 'soon' })).toThrow(
+      /DISCOVERY_DRAIN_TIMEOUT_MS/,
+    );
+    expect(() => resolveDiscoveryOptions({ register: false, drainTimeoutMs: -1 }, NO_ENV)).toThrow(/drainTimeoutMs/);
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_DRAIN_GRACE_MS: '-5' })).toThrow(
+      /DISCOVERY_DRAIN_GRACE_MS/,
+    );
+  });
+
+  it('turns metrics off from the option or DISCOVERY_METRICS, naming a bad value', () => {
+    expect(resolveDiscoveryOptions({ register: false }, { DISCOVERY_METRICS: 'false' }).metrics).toBe(false);
+    expect(resolveDiscoveryOptions({ register: false }, { DISCOVERY_METRICS: '0' }).metrics).toBe(false);
+    expect(resolveDiscoveryOptions({ register: false }, { DISCOVERY_METRICS: 'TRUE' }).metrics).toBe(true);
+    expect(resolveDiscoveryOptions({ register: false, metrics: true }, { DISCOVERY_METRICS: 'false' }).metrics).toBe(true);
+    expect(resolveDiscoveryOptions({ register: false, metrics: false }, NO_ENV).metrics).toBe(false);
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_METRICS: 'maybe' })).toThrow(/DISCOVERY_METRICS/);
+    expect(() => resolveDiscoveryOptions({ register: false, metrics: 'no' as unknown as boolean }, NO_ENV)).toThrow(/"metrics"/);
   });
 
   it('takes the gRPC deadline from options or DISCOVERY_GRPC_DEADLINE_MS, and checks the interceptors', () => {

@@ -4,9 +4,11 @@ import {
   ResolvedDiscoveryOptions,
 } from '../interfaces/discovery-options.interface';
 import { InstanceProtocol } from '../interfaces/service-instance.interface';
-import { INVALID_OPTION, NAME_REQUIRED } from '../discovery.messages';
+import { NAME_REQUIRED } from '../discovery.messages';
 import { firstExternalIPv4 } from './advertise-address';
 import { DiscoveryConfigError } from './discovery-config.error';
+import { envBoolean, envValue, fail, integerIn, numberOf } from './option-values';
+import { resolveHealthCheck } from './resolve-health-check';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const PROTOCOLS: readonly InstanceProtocol[] = ['http', 'https', 'grpc'];
@@ -18,38 +20,6 @@ const STRATEGIES: readonly LoadBalancingStrategyName[] = [
   'p2c-ewma',
 ];
 const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:3100';
-
-function fail(option: string, expected: string, got: unknown): never {
-  throw new DiscoveryConfigError(option, INVALID_OPTION(option, expected, got));
-}
-
-function envValue(env: NodeJS.ProcessEnv, variable: string): string | undefined {
-  const raw = env[variable];
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
-
-/** A number from the option, else from the environment variable (named in the error), else the fallback. */
-function numberOf(
-  option: string,
-  value: number | undefined,
-  env: NodeJS.ProcessEnv,
-  variable: string | undefined,
-  fallback: number,
-): number {
-  if (value !== undefined) return value;
-  const raw = variable ? envValue(env, variable) : undefined;
-  if (raw === undefined) return fallback;
-  const parsed = Number(raw);
-  if (!Number.isFinite(parsed)) fail(`${option} (env ${variable})`, 'a number', raw);
-  return parsed;
-}
-
-function integerIn(option: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(option, `an integer between ${min} and ${max}`, value);
-  }
-  return value;
-}
 
 function normalizeUrl(url: unknown): string {
   if (typeof url !== 'string') return fail('urls', 'http(s) URLs', url);
@@ -77,7 +47,9 @@ function stringRecord(option: string, value: Record<string, string>, max: number
  *
  * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN`, `ADVERTISE_HOST`,
  * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`,
- * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`.
+ * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`, `DISCOVERY_METRICS`,
+ * `DISCOVERY_CHECK`, `DISCOVERY_CHECK_PATH`, `DISCOVERY_CHECK_INTERVAL_SECONDS`, `DISCOVERY_DRAIN_TIMEOUT_MS`,
+ * `DISCOVERY_DRAIN_GRACE_MS`.
  *
  * @example
  * const config = resolveDiscoveryOptions({ name: 'calc' }); // ttl 30 s, heartbeat every 10 s
@@ -168,6 +140,17 @@ export function resolveDiscoveryOptions(
     fail('grpc.interceptors', 'an array of objects with an intercept(ctx, next) method', grpcInterceptors);
   }
 
+  const drainTimeoutMs = numberOf('drainTimeoutMs', options.drainTimeoutMs, env, 'DISCOVERY_DRAIN_TIMEOUT_MS', 10_000);
+  if (!(drainTimeoutMs >= 0 && drainTimeoutMs <= 600_000)) {
+    fail('drainTimeoutMs (env DISCOVERY_DRAIN_TIMEOUT_MS)', 'a number of ms between 0 and 600000', drainTimeoutMs);
+  }
+  const drainGraceMs = numberOf('drainGraceMs', options.drainGraceMs, env, 'DISCOVERY_DRAIN_GRACE_MS', 300);
+  if (!(drainGraceMs >= 0 && drainGraceMs <= 60_000)) {
+    fail('drainGraceMs (env DISCOVERY_DRAIN_GRACE_MS)', 'a number of ms between 0 and 60000', drainGraceMs);
+  }
+
+  if (options.metrics !== undefined && typeof options.metrics !== 'boolean') fail('metrics', 'true or false', options.metrics);
+
   return {
     name,
     register,
@@ -197,5 +180,9 @@ export function resolveDiscoveryOptions(
       channelOptions: { ...options.grpc?.channelOptions },
       credentials: options.grpc?.credentials,
     },
+    metrics: options.metrics ?? envBoolean(env, 'DISCOVERY_METRICS') ?? true,
+    check: resolveHealthCheck(options.check, env),
+    drainTimeoutMs,
+    drainGraceMs,
   };
 }

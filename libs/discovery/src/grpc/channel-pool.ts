@@ -1,5 +1,5 @@
 import { Channel, ChannelCredentials, ChannelOptions, credentials as grpcCredentials } from '@grpc/grpc-js';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 
 /** Address a channel is kept by: `host:port`, IPv6 hosts bracketed. @internal */
@@ -20,7 +20,7 @@ export interface GrpcChannelPoolOptions {
  * flight on a closed channel finish; the next call to that address opens a new one. @internal
  */
 @Injectable()
-export class GrpcChannelPool implements OnModuleDestroy {
+export class GrpcChannelPool implements OnApplicationShutdown {
   private readonly channels = new Map<string, Channel>();
   private readonly channelOptions: ChannelOptions;
   private readonly credentials: ChannelCredentials;
@@ -61,7 +61,8 @@ export class GrpcChannelPool implements OnModuleDestroy {
     this.channels.clear();
   }
 
-  onModuleDestroy(): void {
+  // After the HTTP server closed: requests served during a graceful stop may still call out.
+  onApplicationShutdown(): void {
     this.close();
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InstanceSelector } from '../client/instance-selector';
 import { GRPC_PROTOCOLS, ProtocolView } from '../client/protocol-view';
 import { DiscoveryConfigError } from '../config/discovery-config.error';
@@ -6,6 +6,7 @@ import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from '../discovery.constants';
 import { GRPC_STREAMING_METHOD, GRPC_UNKNOWN_METHOD, INVALID_GRPC_OPTION } from '../errors/error.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
+import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { RetryBackoff } from '../resilience/retry.policy';
@@ -35,6 +36,7 @@ export class GrpcClientFactory {
     @Inject(INSTANCE_SOURCE) source: InstanceSource,
     ejection: OutlierEjection,
     channels: GrpcChannelPool,
+    @Optional() metrics?: DiscoveryMetrics,
   ) {
     this.runtime = {
       source,
@@ -44,6 +46,7 @@ export class GrpcClientFactory {
       strategies: new StrategyRegistry(),
       channels,
       backoff: new RetryBackoff(config.retryBackoffMs),
+      metrics,
     };
   }
 

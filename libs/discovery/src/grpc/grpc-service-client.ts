@@ -5,6 +5,8 @@ import { InstanceFilter } from '../client/service-request.interface';
 import { RemoteGrpcError } from '../errors/remote-grpc.error';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { StrategyRegistry, StrategySpec } from '../load-balancing/strategy.registry';
+import { grpcOutcome } from '../metrics/call-outcome';
+import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { grpcNeverSent, grpcStatusAsHttp, isFailureStatus, isRetryableStatus, RetryBackoff } from '../resilience/retry.policy';
@@ -44,6 +46,8 @@ export interface GrpcClientRuntime {
   readonly strategies: StrategyRegistry;
   readonly channels: GrpcChannelPool;
   readonly backoff: RetryBackoff;
+  /** Absent in tests that build a runtime by hand. */
+  readonly metrics?: DiscoveryMetrics;
 }
 
 /** The context interceptors see, carrying what the terminal call needs. */
@@ -152,6 +156,7 @@ export class GrpcServiceClient<D = unknown> {
       strategy: strategies.get(ctx.service, options.strategy ?? this.settings.loadBalancing),
       attempt: 0,
       tried: undefined,
+      metrics: this.runtime.metrics?.client(ctx.service, 'grpc'),
     };
     const filter = options.filter ?? this.settings.filter;
     let sent = 0;
@@ -164,7 +169,7 @@ export class GrpcServiceClient<D = unknown> {
         continue;
       }
       // Only latency-aware strategies pay for the clock.
-      const started = call.strategy.onEnd ? performance.now() : 0;
+      const started = call.strategy.onEnd || call.metrics ? performance.now() : 0;
       ejection.acquire(instance.id);
       call.strategy.onStart?.(instance);
       sent++;
@@ -172,12 +177,14 @@ export class GrpcServiceClient<D = unknown> {
         const answer = await unaryAttempt(channels.get(instance), ctx.compiled.definition, ctx.request, ctx.metadata, ctx.deadline, options.signal);
         ejection.onSuccess(instance.id);
         call.strategy.onEnd?.(instance, { latencyMs: performance.now() - started, ok: true });
+        call.metrics?.attempt(instance.id, 'success', started);
         return { response: answer.response, headers: answer.headers, trailers: answer.trailers, instance, attempts: sent };
       } catch (error) {
         const failure = error as Partial<StatusObject> & { message?: string };
         const code = typeof failure.code === 'number' ? failure.code : GrpcStatus.INTERNAL;
         const details = failure.details ?? failure.message ?? '';
         const latencyMs = started ? performance.now() - started : 0;
+        call.metrics?.attempt(instance.id, grpcOutcome(code, details, options.signal), started);
         if (options.signal?.aborted || details.startsWith(SERIALIZATION_FAILURE)) {
           // The caller gave up, or sent what cannot be encoded: says nothing about the instance.
           ejection.release(instance.id);
@@ -187,7 +194,7 @@ export class GrpcServiceClient<D = unknown> {
         const asHttp = grpcStatusAsHttp(code);
         const ok = !isFailureStatus(asHttp);
         if (ok) ejection.onSuccess(instance.id);
-        else ejection.onFailure(instance.id);
+        else if (ejection.onFailure(instance.id)) call.metrics?.ejected();
         call.strategy.onEnd?.(instance, { latencyMs, ok });
         const neverSent = grpcNeverSent(code, details);
         const worthRetrying = (neverSent || isRetryableStatus(asHttp)) && Date.now() < ctx.deadline;

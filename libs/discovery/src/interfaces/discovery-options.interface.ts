@@ -1,4 +1,4 @@
-import { InstanceProtocol } from './service-instance.interface';
+import { HealthCheckType, InstanceProtocol } from './service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
 import { GrpcModuleOptions, ResolvedGrpcOptions } from '../grpc/grpc-client-options.interface';
 
@@ -16,6 +16,41 @@ export interface OutlierEjectionOptions {
   consecutiveFailures?: number;
   /** How long an ejected instance is skipped before one probe call is let through. Default 10 000 ms. */
   cooldownMs?: number;
+}
+
+/**
+ * The active health check registered with the app's main (HTTP) endpoint: the registry probes it
+ * and leaves the instance out of lookups while it fails (see the registry's `check` contract).
+ * Unset fields fall back to environment variables, then to the registry's defaults.
+ *
+ * @example
+ * ```ts
+ * DiscoveryModule.forRoot({ name: 'orders', check: { path: '/api/health', intervalSeconds: 5 } })
+ * DiscoveryModule.forRoot({ name: 'worker', check: { type: 'tcp' } })   // no HTTP health endpoint
+ * DiscoveryModule.forRoot({ name: 'batch', check: false })              // no active check at all
+ * ```
+ */
+export interface HealthCheckOptions {
+  /** `http` (GET `path`, 2xx/3xx passes), `tcp` (a connect) or `grpc` (grpc.health.v1). Default 'http'. */
+  type?: HealthCheckType;
+  /**
+   * `http`: the path the registry GETs. Default `DISCOVERY_CHECK_PATH`, else `/health` — and when
+   * neither is set and the app serves no `GET /health` route (Fastify), a `tcp` check is registered instead,
+   * so an app without a health endpoint is not marked critical.
+   */
+  path?: string;
+  /** `grpc`: the service asked of grpc.health.v1. Default `''` (the whole server). */
+  service?: string;
+  /** Seconds between two probes, 1–3600. Default `DISCOVERY_CHECK_INTERVAL_SECONDS`, else 10. */
+  intervalSeconds?: number;
+  /** A probe slower than this fails, 1–300 s. Default: the registry's (2 s, at most the interval). */
+  timeoutSeconds?: number;
+  /** Consecutive failed probes that make the instance critical, 1–100. Default: the registry's (3). */
+  failuresBeforeCritical?: number;
+  /** Consecutive passed probes that bring it back, 1–100. Default: the registry's (2). */
+  successesBeforePassing?: number;
+  /** A critical instance is deregistered after this long, 1–86 400 s. Default: the registry's (60). */
+  deregisterCriticalAfterSeconds?: number;
 }
 
 /**
@@ -66,6 +101,49 @@ export interface DiscoveryModuleOptions {
   connectionsPerInstance?: number;
   /** Settings shared by every gRPC client (deadline, interceptors, channel options). */
   grpc?: GrpcModuleOptions;
+  /**
+   * Record Prometheus metrics of outbound calls, of this app's registration and (with
+   * `DiscoveryMetricsModule`) of its inbound requests, served at `GET /metrics`. Default
+   * `DISCOVERY_METRICS` (`true`/`false`), else true. False leaves the call path untouched and `/metrics` 404.
+   * @example DiscoveryModule.forRoot({ name: 'calc', metrics: false })
+   */
+  metrics?: boolean;
+  /**
+   * The active health check sent with every registration and renewal: by default an HTTP GET of the
+   * app's `/health` (see {@link HealthCheckOptions}); `false` registers none. Endpoints added with
+   * `RegistrationService.addEndpoint` get one of their own (gRPC: grpc.health.v1, else tcp), and none
+   * when this is `false`. Default on; `DISCOVERY_CHECK=false` turns it off.
+   */
+  check?: HealthCheckOptions | false;
+  /**
+   * Upper bound of the graceful stop's drain: marking the instance disabled at the registry, the
+   * propagation grace and the wait for in-flight requests, before it deregisters. 0 deregisters at
+   * once. Default `DISCOVERY_DRAIN_TIMEOUT_MS`, else 10 000 ms.
+   */
+  drainTimeoutMs?: number;
+  /**
+   * How long a draining instance keeps serving after the registry took its `enabled: false`, so every
+   * client's cache (updated by the registry's long poll within milliseconds) stops picking it before
+   * the in-flight wait starts. Default `DISCOVERY_DRAIN_GRACE_MS`, else 300 ms.
+   */
+  drainGraceMs?: number;
+}
+
+/** The main endpoint's check after defaults are merged; the `check` of its registrations. @internal */
+export interface ResolvedHealthCheck {
+  type: HealthCheckType;
+  path?: string;
+  service?: string;
+  intervalSeconds: number;
+  timeoutSeconds?: number;
+  failuresBeforeCritical?: number;
+  successesBeforePassing?: number;
+  deregisterCriticalAfterSeconds?: number;
+  /**
+   * True when the path is only the default (no option, no env): if the app serves no such route,
+   * a `tcp` check is registered instead.
+   */
+  pathIsDefault: boolean;
 }
 
 /**
@@ -97,4 +175,8 @@ export interface ResolvedDiscoveryOptions {
   transport: 'undici' | 'axios';
   connectionsPerInstance: number;
   grpc: ResolvedGrpcOptions;
+  metrics: boolean;
+  check: ResolvedHealthCheck | false;
+  drainTimeoutMs: number;
+  drainGraceMs: number;
 }

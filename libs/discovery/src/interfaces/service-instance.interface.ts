@@ -1,11 +1,52 @@
 /** Transport a registered endpoint speaks. */
 export type InstanceProtocol = 'http' | 'https' | 'grpc';
 
-/** Health of an instance as the registry sees it. */
+/**
+ * Health of an instance as the registry sees it: `passing` until its active check fails several
+ * times in a row, then `critical` (left out of lookups and watches) until it passes again.
+ * `warning` is kept for registries that report it; only `passing` instances are called.
+ */
 export type InstanceStatus = 'passing' | 'warning' | 'critical';
 
+/** What the registry probes: an HTTP GET of `path`, a TCP connect, or grpc.health.v1 `Check`. */
+export type HealthCheckType = 'http' | 'tcp' | 'grpc';
+
 /**
- * One live instance of a service, exactly as the registry returns it.
+ * The active health check the registry runs against an instance's own host and port, as the
+ * registry stores it (its defaults filled in).
+ */
+export interface InstanceHealthCheck {
+  type: HealthCheckType;
+  /** `http`: the path to GET; 2xx/3xx passes. */
+  path?: string;
+  /** `grpc`: the service asked of grpc.health.v1 (`''`: the whole server). */
+  service?: string;
+  /** Seconds between two probes. */
+  intervalSeconds: number;
+  /** A probe slower than this fails. */
+  timeoutSeconds?: number;
+  /** Consecutive failures that turn a passing instance critical. */
+  failuresBeforeCritical?: number;
+  /** Consecutive successes that bring a critical instance back. */
+  successesBeforePassing?: number;
+  /** A critical instance is deregistered after this long. */
+  deregisterCriticalAfterSeconds?: number;
+}
+
+/**
+ * What an operator set with `PATCH /service/:name/:id`; it outlives the instance's renewals.
+ */
+export interface InstanceOverrides {
+  /** `false`: drained — registered, but out of lookups and watches. */
+  enabled?: boolean;
+  /** Replaces the weight the instance registers with. */
+  weight?: number;
+}
+
+/**
+ * One live instance of a service, exactly as the registry returns it. Callers only route to
+ * instances that are `passing` and not drained (`enabled !== false`); the fields added with
+ * health checks and operator controls are optional so older registries' answers still fit.
  */
 export interface ServiceInstance {
   id: string;
@@ -15,9 +56,20 @@ export interface ServiceInstance {
   protocol: InstanceProtocol;
   tags: string[];
   metadata: Record<string, string>;
+  /** Relative share of traffic, with an operator's override already applied. */
   weight: number;
   ttlSeconds: number;
   status: InstanceStatus;
+  /** False while drained, by an operator or by the instance itself during a graceful stop. */
+  enabled?: boolean;
+  /** The operator's overrides, when any. */
+  overrides?: InstanceOverrides;
+  /** The active health check the registry runs, when the instance registered one. */
+  check?: InstanceHealthCheck;
+  /** When `status` last changed (ISO-8601). */
+  statusSince?: string;
+  /** The last probe's outcome, e.g. `HTTP 200`. */
+  checkOutput?: string;
   /** ISO-8601 */
   registeredAt: string;
   /** ISO-8601 */

@@ -1,3 +1,4 @@
+import { HealthCheckOptions } from '../interfaces/discovery-options.interface';
 import { InstanceProtocol } from '../interfaces/service-instance.interface';
 
 /**
@@ -19,4 +20,11 @@ export interface AdditionalEndpoint {
   idSuffix?: string;
   /** Merged over the main registration's metadata. */
   metadata?: Record<string, string>;
+  /**
+   * The registry's active check of this endpoint. Default: grpc.health.v1 (`{ type: 'grpc' }`) for a
+   * gRPC endpoint, a TCP connect otherwise, with the main check's interval and thresholds; none when
+   * the module's `check` is off. `false` registers none; set `{ type: 'tcp' }` for a gRPC server that
+   * does not serve grpc.health.v1.
+   */
+  check?: HealthCheckOptions | false;
 }

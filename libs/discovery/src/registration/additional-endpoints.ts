@@ -1,9 +1,12 @@
+import { ResolvedHealthCheck } from '../interfaces/discovery-options.interface';
 import { AdditionalEndpoint } from './additional-endpoint.interface';
-import { RegisterBody } from './registry-api.interface';
+import { endpointCheckBody } from './health-check.body';
+import { HealthCheckBody, RegisterBody } from './registry-api.interface';
 import { RegisteredEndpoint } from './registration-state.interface';
 
 interface Entry {
   readonly endpoint: AdditionalEndpoint;
+  readonly check: HealthCheckBody | undefined;
   /** Registered at least once, so it is announced once and removed on shutdown. */
   registered: boolean;
 }
@@ -15,11 +18,16 @@ interface Entry {
 export class AdditionalEndpoints implements Iterable<Entry> {
   private readonly entries: Entry[] = [];
 
+  /** @param mainCheck the main endpoint's check, whose interval and thresholds each endpoint's check inherits. */
+  constructor(private readonly mainCheck: ResolvedHealthCheck | false) {}
+
   add(endpoint: AdditionalEndpoint): void {
     if (!Number.isInteger(endpoint.port) || endpoint.port < 1 || endpoint.port > 65535) {
       throw new RangeError(`addEndpoint: port must be an integer between 1 and 65535, got ${endpoint.port}`);
     }
-    this.entries.push({ endpoint: { ...endpoint, metadata: endpoint.metadata && { ...endpoint.metadata } }, registered: false });
+    // Resolved here so a bad check fails the addEndpoint call, not every renewal.
+    const check = endpointCheckBody(this.mainCheck, endpoint);
+    this.entries.push({ endpoint: { ...endpoint, metadata: endpoint.metadata && { ...endpoint.metadata } }, check, registered: false });
   }
 
   [Symbol.iterator](): Iterator<Entry> {
@@ -31,13 +39,16 @@ export class AdditionalEndpoints implements Iterable<Entry> {
     return `${mainId}${endpoint.idSuffix ?? `-${endpoint.protocol}`}`;
   }
 
-  body(endpoint: AdditionalEndpoint, main: RegisterBody, mainId: string): RegisterBody {
+  body(entry: Entry, main: RegisterBody, mainId: string): RegisterBody {
+    const { endpoint, check } = entry;
+    const { check: _mainCheck, ...shared } = main;
     return {
-      ...main,
+      ...shared,
       id: this.idOf(endpoint, mainId),
       protocol: endpoint.protocol,
       port: endpoint.port,
       metadata: endpoint.metadata ? { ...main.metadata, ...endpoint.metadata } : main.metadata,
+      ...(check && { check }),
     };
   }
 

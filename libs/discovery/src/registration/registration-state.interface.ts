@@ -2,7 +2,7 @@
 export interface RegistrationState {
   /** False when the module was configured with `register: false`. */
   readonly enabled: boolean;
-  /** True while the last registration or renewal succeeded. */
+  /** True while the main registration is alive: it or a renewal succeeded less than a TTL ago, and no deregistration since. */
   readonly registered: boolean;
   readonly name: string | undefined;
   /** The configured id, else the one the registry assigned on first registration. */
@@ -15,6 +15,8 @@ export interface RegistrationState {
   readonly lastError: string | undefined;
   /** Endpoints registered beside the main one (`RegistrationService.addEndpoint`). */
   readonly endpoints: readonly RegisteredEndpoint[];
+  /** True once a graceful stop began: the instance drains, then deregisters. */
+  readonly stopping: boolean;
 }
 
 /** An endpoint registered beside the main one. */

@@ -10,6 +10,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:net';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
 import {
+  CHECK_FALLBACK_TCP,
   DEREGISTER_FAILED,
   DEREGISTERED,
   NO_HTTP_SERVER,
@@ -21,9 +22,12 @@ import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interf
 import { InstanceCache } from '../resolution/instance-cache';
 import { AdditionalEndpoint } from './additional-endpoint.interface';
 import { AdditionalEndpoints } from './additional-endpoints';
+import { GracefulDrain } from './graceful-drain';
+import { mainCheckBody } from './health-check.body';
 import { HeartbeatService } from './heartbeat.service';
+import { InFlightRequests } from './in-flight-requests';
 import { listeningPort } from './listening-port';
-import { RegisterBody, RegisterResult } from './registry-api.interface';
+import { HealthCheckBody, RegisterBody, RegisterResult } from './registry-api.interface';
 import { RegistryHttpClient } from './registry-http.client';
 import { RegistrationState } from './registration-state.interface';
 
@@ -33,10 +37,15 @@ const DEREGISTER_TIMEOUT_MS = 1500;
 /**
  * Registers this app with the registry once its HTTP server listens, keeps the registration alive
  * (see {@link HeartbeatService}) and removes it on shutdown (`app.enableShutdownHooks()` or
- * `app.close()`). Every renewal carries the full instance, so a registry that lost its state simply
- * registers the instance again, under the same id. Extra endpoints (a gRPC server) added with
- * {@link addEndpoint} are registered, renewed and removed beside the main one. Does nothing with
- * `register: false`.
+ * `app.close()`). Every renewal carries the full instance and its health check, so a registry that
+ * lost its state simply registers the instance again, under the same id. Extra endpoints (a gRPC
+ * server) added with {@link addEndpoint} are registered, renewed and removed beside the main one.
+ * Does nothing with `register: false`.
+ *
+ * A graceful stop drains before it deregisters (see `GracefulDrain`): it runs in
+ * `beforeApplicationShutdown`, while the HTTP server still serves, because Nest closes the server
+ * right after that hook; the clients' connection pools and watch are closed after the server, in
+ * `onApplicationShutdown`, so requests still being served can call other services.
  *
  * @example
  * const { registered, instanceId } = app.get(RegistrationService).state();
@@ -53,17 +62,22 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   private deregistered = false;
   private started = false;
   private announced = false;
-  private readonly endpoints = new AdditionalEndpoints();
+  private readonly endpoints: AdditionalEndpoints;
+  /** The main endpoint's check, settled once the app's routes are known. */
+  private check: HealthCheckBody | undefined;
 
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
     private readonly registry: RegistryHttpClient,
     private readonly cache: InstanceCache,
     private readonly heartbeat: HeartbeatService,
+    private readonly drain: GracefulDrain,
+    private readonly inFlight: InFlightRequests,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.instanceId = config.instanceId;
     this.port = config.port;
+    this.endpoints = new AdditionalEndpoints(config.check);
   }
 
   /** A snapshot of the registration's state. `registered` stays true for a TTL after the last success. */
@@ -80,13 +94,15 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       lastRenewalAt: this.lastRenewalAt,
       lastError: this.lastError,
       endpoints: this.endpoints.state(this.instanceId),
+      stopping: this.stopping.signal.aborted,
     };
   }
 
   /**
    * Registers a second endpoint of this app (e.g. its gRPC server) beside the main one: same name,
    * host, tags, weight and TTL; its own protocol and port; id `<main id><idSuffix>`. Call it once the
-   * endpoint listens; if registration is already running, it is registered at once.
+   * endpoint listens; if registration is already running, it is registered at once. Its health check
+   * defaults to grpc.health.v1 for gRPC and a TCP connect otherwise (see {@link AdditionalEndpoint.check}).
    */
   addEndpoint(endpoint: AdditionalEndpoint): void {
     this.endpoints.add(endpoint);
@@ -95,10 +111,20 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
+    if (!this.config.register) return;
+    const server = this.httpServer();
+    // Counted from the first request on, so a graceful stop knows what it waits for.
+    if (server) this.inFlight.track(server);
     // Not awaited: under app.listen() the server starts listening only after bootstrap.
-    if (this.config.register) void this.start();
+    void this.start(server);
   }
 
+  /**
+   * The graceful stop: no more renewals (one could re-register a drained instance), drain (disabled at
+   * the registry, a propagation grace, in-flight requests finished — bounded by `drainTimeoutMs`),
+   * then deregister. Each registry call is bounded, so a dead registry delays shutdown by at most a
+   * few seconds; the TTL removes what could not be deregistered.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.config.register) return;
     this.stopping.abort();
@@ -106,8 +132,9 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
     const id = this.instanceId;
     const name = this.config.name;
     if (id === undefined || this.lastRenewalAt === undefined || !name) return;
-    this.deregistered = true;
     const ids = [id, ...this.endpoints.registeredIds(id)];
+    await this.drain.run(name, ids);
+    this.deregistered = true;
     await Promise.all(
       ids.map(async (each) => {
         try {
@@ -130,6 +157,9 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       const result = await this.registry.register(main, this.cache.revision);
       const id = (this.instanceId = result.instance.id);
       this.absorb(result);
+      // The main registration alone makes the app registered: a failing extra endpoint must not
+      // make its health look down to the registry probing it.
+      this.lastRenewalAt = new Date();
       if (!this.announced) {
         this.announced = true;
         this.logger.log(REGISTERED(result.instance.name, id, this.address(this.config.protocol, this.port)));
@@ -139,14 +169,13 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       }
       // One after the other, so the cache never takes an older revision after a newer one.
       for (const entry of this.endpoints) {
-        const answer = await this.registry.register(this.endpoints.body(entry.endpoint, main, id), this.cache.revision);
+        const answer = await this.registry.register(this.endpoints.body(entry, main, id), this.cache.revision);
         this.absorb(answer);
         if (!entry.registered) {
           entry.registered = true;
           this.logger.log(REGISTERED(answer.instance.name, answer.instance.id, this.address(entry.endpoint.protocol, entry.endpoint.port)));
         }
       }
-      this.lastRenewalAt = new Date();
       this.lastError = undefined;
       this.failing = false;
     } catch (error) {
@@ -157,9 +186,8 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  private async start(): Promise<void> {
+  private async start(server: Server | undefined): Promise<void> {
     if (this.port === undefined) {
-      const server = this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
       if (!server) {
         this.logger.warn(NO_HTTP_SERVER());
         return;
@@ -167,8 +195,24 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       this.port = await listeningPort(server, this.stopping.signal);
     }
     if (this.port === undefined || this.stopping.signal.aborted) return;
+    // Routes are all registered by now (Nest registers them before bootstrap).
+    this.check = mainCheckBody(this.config.check, (path) => this.servesGet(path));
+    if (this.config.check && this.config.check.type === 'http' && this.check?.type === 'tcp') {
+      this.logger.warn(CHECK_FALLBACK_TCP(this.config.check.path as string));
+    }
     this.started = true;
     this.heartbeat.start(() => this.renew());
+  }
+
+  private httpServer(): Server | undefined {
+    return this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
+  }
+
+  /** Whether the app has a `GET path` route; undefined when the adapter cannot tell (only Fastify can). */
+  private servesGet(path: string): boolean | undefined {
+    const instance: unknown = this.adapterHost?.httpAdapter?.getInstance?.();
+    const hasRoute = (instance as { hasRoute?: (route: { method: string; url: string }) => boolean } | undefined)?.hasRoute;
+    return typeof hasRoute === 'function' ? hasRoute.call(instance, { method: 'GET', url: path }) : undefined;
   }
 
   private absorb(result: RegisterResult): void {
@@ -193,6 +237,7 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       metadata: zone !== undefined && metadata.zone === undefined ? { ...metadata, zone } : metadata,
       weight,
       ttlSeconds,
+      ...(this.check && { check: this.check }),
     };
   }
 }

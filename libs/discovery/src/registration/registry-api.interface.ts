@@ -1,7 +1,24 @@
-import { ServiceInstance, ServiceMap } from '../interfaces/service-instance.interface';
+import { InstanceHealthCheck, ServiceInstance, ServiceMap } from '../interfaces/service-instance.interface';
 
-/** What `POST /register` takes: the full instance description, sent on every renewal. @internal */
-export type RegisterBody = Omit<ServiceInstance, 'id' | 'status' | 'registeredAt' | 'lastHeartbeat'> & { id?: string };
+/**
+ * A registration's `check`: the type and what is set; the registry fills in the rest. @internal
+ */
+export type HealthCheckBody = Pick<InstanceHealthCheck, 'type'> & Partial<Omit<InstanceHealthCheck, 'type'>>;
+
+/**
+ * What `POST /register` takes: the full instance description, sent on every renewal. The fields the
+ * registry owns (status, drain, overrides, timestamps) are not the instance's to send. @internal
+ */
+export type RegisterBody = Omit<
+  ServiceInstance,
+  'id' | 'status' | 'enabled' | 'overrides' | 'check' | 'statusSince' | 'checkOutput' | 'registeredAt' | 'lastHeartbeat'
+> & { id?: string; check?: HealthCheckBody };
+
+/** `PATCH /service/:name/:id` body: `enabled: false` drains the instance; `weight: null` lifts an override. @internal */
+export interface InstancePatch {
+  enabled?: boolean;
+  weight?: number | null;
+}
 
 /** `POST /register` answer; `services` is omitted when `knownRevision` was current. @internal */
 export interface RegisterResult {

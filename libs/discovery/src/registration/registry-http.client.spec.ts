@@ -60,6 +60,17 @@ describe('RegistryHttpClient', () => {
     expect(await http.deregister('calc', first.instance.id)).toBe(false);
   });
 
+  it('drains and restores an instance with PATCH, and answers undefined for one the registry does not hold', async () => {
+    const http = make([DEAD_URL, registry.url]); // the PATCH fails over like every call
+    const { instance } = await http.register(body(5004));
+    expect(await http.patch('calc', instance.id, { enabled: false })).toMatchObject({ id: instance.id, enabled: false });
+    expect((await http.service('calc')).map((i) => i.id)).not.toContain(instance.id);
+    expect(await http.patch('calc', instance.id, { enabled: true })).toMatchObject({ enabled: true });
+    expect((await http.service('calc')).map((i) => i.id)).toContain(instance.id);
+    expect(await http.patch('calc', 'calc-not-there', { enabled: false })).toBeUndefined();
+    await http.deregister('calc', instance.id);
+  });
+
   it('fails over to the next URL and sticks with the one that answered', async () => {
     const http = make([DEAD_URL, registry.url]);
     expect(await http.service('calc')).toEqual(expect.any(Array));
@@ -112,7 +123,14 @@ describe('RegistryHttpClient', () => {
       const url = registryUrl(secured);
       const rejected = await make([url]).register(body(5003)).catch((e: unknown) => e);
       expect(rejected).toMatchObject({ code: 'REGISTRY_REJECTED', status: 401, retryable: false });
-      expect((await make([url], 's3cret').register(body(5003))).status).toBe(201);
+      const accepted = await make([url], 's3cret').register(body(5003));
+      expect(accepted.status).toBe(201);
+      const { instance } = accepted;
+      expect(await make([url]).patch('calc', instance.id, { enabled: false }).catch((e: unknown) => e)).toMatchObject({
+        code: 'REGISTRY_REJECTED',
+        status: 401,
+      });
+      expect(await make([url], 's3cret').patch('calc', instance.id, { enabled: false })).toMatchObject({ enabled: false });
     } finally {
       await secured.close();
     }

@@ -4,10 +4,10 @@ import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { REGISTRY_HTTP_ERROR, REGISTRY_NETWORK_ERROR } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { RegisterBody, RegisterResult, RegistrySnapshot } from './registry-api.interface';
+import { InstancePatch, RegisterBody, RegisterResult, RegistrySnapshot } from './registry-api.interface';
 import { RegistryRequestError } from './registry-request.error';
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface CallOptions {
   body?: unknown;
@@ -52,6 +52,16 @@ export class RegistryHttpClient implements OnApplicationShutdown {
     const path = `/service/${encodeURIComponent(name)}/${encodeURIComponent(id)}`;
     const answer = await this.call<unknown>('DELETE', path, { write: true, timeoutMs, accept404: true });
     return answer.status !== 404;
+  }
+
+  /**
+   * Changes an instance's operator controls (`enabled`, `weight`); the instance as the registry now
+   * holds it, or undefined when it is not registered.
+   */
+  async patch(name: string, id: string, patch: InstancePatch, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ServiceInstance | undefined> {
+    const path = `/service/${encodeURIComponent(name)}/${encodeURIComponent(id)}`;
+    const answer = await this.call<ServiceInstance>('PATCH', path, { body: patch, write: true, timeoutMs, accept404: true });
+    return answer.status === 404 ? undefined : answer.body;
   }
 
   service(name: string, signal?: AbortSignal): Promise<ServiceInstance[]> {

@@ -27,9 +27,14 @@ describe('InstanceCache', () => {
     const { cache, http } = cacheFor('http://127.0.0.1:9'); // nothing listens: lookups fail fast
     afterAll(() => http.onApplicationShutdown());
 
-    it('serves only passing instances', async () => {
+    it('serves only routable instances: passing and not drained', async () => {
       cache.applySnapshot(1, {
-        calc: [instance('a'), instance('b', { status: 'critical' }), instance('c', { status: 'warning' })],
+        calc: [
+          instance('a'),
+          instance('b', { status: 'critical' }),
+          instance('c', { status: 'warning' }),
+          instance('d', { enabled: false }),
+        ],
       });
       expect((await cache.instances('calc')).map((i) => i.id)).toEqual(['a']);
       expect(cache.snapshot()).toEqual({ calc: [instance('a')] });

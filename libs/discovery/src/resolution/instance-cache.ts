@@ -4,8 +4,9 @@ import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interf
 import { ServiceInstance, ServiceMap } from '../interfaces/service-instance.interface';
 import { RegistryHttpClient } from '../registration/registry-http.client';
 import { InstanceSource } from './instance-source.interface';
+import { isRoutable } from './routable';
 
-/** What changed in the cache: instances that appeared and ones that left (or stopped passing). */
+/** What changed in the cache: instances that appeared and ones that left (or stopped being routable). */
 export interface InstanceCacheChange {
   readonly added: readonly ServiceInstance[];
   readonly removed: readonly ServiceInstance[];
@@ -20,13 +21,12 @@ const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
 /** Same id but a new address is a different endpoint for whoever pooled connections to it. */
 const endpointKey = (i: ServiceInstance): string => `${i.id}\u0000${i.protocol}://${i.host}:${i.port}`;
-const passingOnly = (list: readonly ServiceInstance[]): readonly ServiceInstance[] =>
-  Object.freeze(list.filter((i) => i.status === 'passing'));
+const routableOnly = (list: readonly ServiceInstance[]): readonly ServiceInstance[] => Object.freeze(list.filter(isRoutable));
 
 /**
  * The registry-backed {@link InstanceSource}: answers from memory, kept fresh by the registry watch
  * long poll and by heartbeat answers, and keeps serving the last known instances while the
- * registry is unreachable. Only instances with status `passing` are served.
+ * registry is unreachable. Only routable instances are served: `passing` and not drained.
  *
  * @example
  * const off = cache.onChange(({ removed }) => removed.forEach((i) => pools.close(i.id)));
@@ -64,7 +64,7 @@ export class InstanceCache implements InstanceSource {
     return this.lookup(service);
   }
 
-  /** Every service's passing instances, as currently cached (a copy). */
+  /** Every service's routable instances, as currently cached (a copy). */
   snapshot(): ServiceMap {
     const copy: ServiceMap = {};
     for (const [name, list] of this.byService) copy[name] = [...list];
@@ -84,7 +84,7 @@ export class InstanceCache implements InstanceSource {
     const before = this.allInstances();
     this.byService.clear();
     this.fetchedAt.clear();
-    for (const [name, list] of Object.entries(services)) this.byService.set(name, passingOnly(list));
+    for (const [name, list] of Object.entries(services)) this.byService.set(name, routableOnly(list));
     this.currentRevision = revision;
     this.emitDiff(before);
   }
@@ -124,11 +124,11 @@ export class InstanceCache implements InstanceSource {
 
   private applyService(service: string, list: readonly ServiceInstance[]): readonly ServiceInstance[] {
     const before = this.allInstances();
-    const passing = passingOnly(list);
-    this.byService.set(service, passing);
+    const routable = routableOnly(list);
+    this.byService.set(service, routable);
     this.fetchedAt.set(service, Date.now());
     this.emitDiff(before);
-    return passing;
+    return routable;
   }
 
   /** Without a live watch, entries older than a heartbeat interval are refreshed in the background. */

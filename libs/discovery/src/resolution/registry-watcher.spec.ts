@@ -30,7 +30,7 @@ async function watching(url: string): Promise<Harness> {
     cache,
     watcher,
     stop: async () => {
-      await watcher.onModuleDestroy();
+      await watcher.onApplicationShutdown();
       await http.onApplicationShutdown();
     },
   };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { INITIAL_FETCH_FAILED, WATCH_FAILED, WATCH_RESUMED } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
@@ -17,7 +17,7 @@ const BACKOFF_CAP_MS = 5000;
  * off with jitter and resynchronises from scratch (the registry may have restarted). @internal
  */
 @Injectable()
-export class RegistryWatcher implements OnApplicationBootstrap, OnModuleDestroy {
+export class RegistryWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Discovery');
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
@@ -33,7 +33,11 @@ export class RegistryWatcher implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.config.watch) this.loop = this.watchLoop(loaded ? 0 : 1);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Stops after the HTTP server closed, not at module destroy: while a graceful stop drains, the
+   * requests it still serves call other services, and the cache must keep following the registry.
+   */
+  async onApplicationShutdown(): Promise<void> {
     this.abort.abort();
     await this.loop;
   }

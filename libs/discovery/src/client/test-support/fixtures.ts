@@ -53,6 +53,10 @@ export function config(overrides: Partial<ResolvedDiscoveryOptions> = {}): Resol
     transport: 'undici',
     connectionsPerInstance: 32,
     grpc: { deadlineMs: 2000, interceptors: [], channelOptions: {}, credentials: undefined },
+    metrics: true,
+    check: false,
+    drainTimeoutMs: 0,
+    drainGraceMs: 0,
     ...overrides,
   };
 }

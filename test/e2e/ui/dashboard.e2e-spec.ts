@@ -220,6 +220,9 @@ suite('registry dashboard in Chromium', () => {
     // Renew a few now and then, so the heartbeat ages differ as they do in a live fleet.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await registerDemoFleet(registry.url, 300, (instance) => /calc|payments/.test(String(instance.id)));
+    // An operator drained the canary and reweighed a payments instance: both show in the picture.
+    await http(`${registry.url}/service/orders/orders-a41f02`, { method: 'PATCH', body: { enabled: false } });
+    await http(`${registry.url}/service/payments/payments-8aa210`, { method: 'PATCH', body: { weight: 2 } });
     await open();
     await row('inventory-0c5f73').waitFor();
     // One refresh of heartbeats and /health (every 5 s), so the ages and the watcher count are current.

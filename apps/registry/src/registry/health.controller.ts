@@ -52,7 +52,7 @@ export class HealthController {
     };
     if (store.reachable) {
       try {
-        const { revision, counts } = await this.view.current();
+        const { revision, counts } = await this.view.current({ scope: 'all' });
         return { status: 'ok', store, revision, ...counts, ...common };
       } catch (error) {
         Object.assign(store, { reachable: false, error: (error as Error).message });

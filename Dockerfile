@@ -8,7 +8,7 @@ COPY scripts/webpack-proto-assets.js ./scripts/
 COPY proto ./proto
 COPY apps ./apps
 COPY libs ./libs
-# The build copies proto/*.proto beside the calc and gateway bundles (dist/apps/<app>/proto).
+# The build copies proto/*.proto beside the registry, calc and gateway bundles (dist/apps/<app>/proto): the registry needs health.proto for its gRPC checks.
 RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 FROM node:20-alpine AS runtime

@@ -1,6 +1,5 @@
-import { BadRequestException, Controller, Get, Param, Req } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { FastifyRequest } from 'fastify';
 import { CalcClient, CalcResult } from './clients/calc.client';
 
 export const OPERATIONS = ['add', 'sub', 'mul', 'div'] as const;
@@ -24,10 +23,10 @@ export class CalcController {
   @ApiParam({ name: 'b', description: 'A finite number (not 0 for div)', example: '2' })
   @ApiOkResponse({ type: CalcResult })
   @ApiBadRequestResponse({ description: 'An unknown op, a parameter that is not a finite number (named), or division by zero' })
-  calculate(@Param('op') op: string, @Param('a') a: string, @Param('b') b: string, @Req() request: FastifyRequest): Promise<CalcResult> {
+  calculate(@Param('op') op: string, @Param('a') a: string, @Param('b') b: string): Promise<CalcResult> {
     if (!isOperation(op)) {
       throw new BadRequestException(`op must be one of ${OPERATIONS.join(', ')}, got "${op}"`);
     }
-    return this.calc[op](a, b, request.id);
+    return this.calc[op](a, b);
   }
 }

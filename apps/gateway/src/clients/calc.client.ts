@@ -1,4 +1,4 @@
-import { PathParam, RemoteGet, RemoteService, RequestHeader, unimplemented } from '@app/discovery';
+import { PathParam, RemoteGet, RemoteService, unimplemented } from '@app/discovery';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNumber } from 'class-validator';
 
@@ -9,26 +9,29 @@ export class CalcResult {
   result!: number;
 }
 
-/** Declarative client of the `calc` service: each method is one remote call. */
+/**
+ * Declarative client of the `calc` service: each method is one remote call. The caller's request id
+ * travels by itself: ServiceClient sends the id of the request being handled as `x-request-id`.
+ */
 @RemoteService('calc')
 export class CalcClient {
   @RemoteGet('/add/:a/:b', { response: CalcResult })
-  add(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+  add(@PathParam('a') a: string, @PathParam('b') b: string): Promise<CalcResult> {
     return unimplemented();
   }
 
   @RemoteGet('/sub/:a/:b', { response: CalcResult })
-  sub(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+  sub(@PathParam('a') a: string, @PathParam('b') b: string): Promise<CalcResult> {
     return unimplemented();
   }
 
   @RemoteGet('/mul/:a/:b', { response: CalcResult })
-  mul(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+  mul(@PathParam('a') a: string, @PathParam('b') b: string): Promise<CalcResult> {
     return unimplemented();
   }
 
   @RemoteGet('/div/:a/:b', { response: CalcResult })
-  div(@PathParam('a') a: string, @PathParam('b') b: string, @RequestHeader('x-request-id') requestId?: string): Promise<CalcResult> {
+  div(@PathParam('a') a: string, @PathParam('b') b: string): Promise<CalcResult> {
     return unimplemented();
   }
 }

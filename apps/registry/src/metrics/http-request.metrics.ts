@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
-import { LATENCY_BUCKETS_SECONDS, UNMATCHED_ROUTE } from './metrics.constants';
+import { HTTP_SERVER_DURATION, LATENCY_BUCKETS_SECONDS, routeLabel } from '@app/discovery/metrics';
 import { RegistryMetrics } from './registry.metrics';
 
 type Labels = 'method' | 'route' | 'status_code';
@@ -27,10 +27,9 @@ export class HttpRequestMetrics implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.histogram = new Histogram({
-      name: 'http_server_request_duration_seconds',
-      help: 'Time from receiving a request to the end of its answer, by method, route pattern and status code.',
+      ...HTTP_SERVER_DURATION,
       labelNames: ['method', 'route', 'status_code'],
-      buckets: LATENCY_BUCKETS_SECONDS,
+      buckets: [...LATENCY_BUCKETS_SECONDS],
       registers: [metrics.registry],
     });
   }
@@ -47,7 +46,7 @@ export class HttpRequestMetrics implements OnModuleInit {
 
   /** @internal */
   observe(request: FastifyRequest, reply: FastifyReply): void {
-    const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+    const route = routeLabel(request);
     const key = `${request.method} ${reply.statusCode} ${route}`;
     let child = this.children.get(key);
     if (child === undefined) {

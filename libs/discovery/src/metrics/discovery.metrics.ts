@@ -5,17 +5,10 @@ import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interf
 import { RegistrationService } from '../registration/registration.service';
 import { InstanceCache } from '../resolution/instance-cache';
 import { CallProtocol } from './call-outcome';
+import { HTTP_SERVER_DURATION, LATENCY_BUCKETS_SECONDS } from './http-server.metric';
 import { CounterFamily, HistogramFamily } from './metric-cells';
 import { registryWithProcessMetrics } from './process.metrics';
 import { ClientFamilies, ServiceCallMetrics } from './service-call.metrics';
-
-/**
- * Latency buckets in seconds, finer below 10 ms than prom-client's defaults: a call inside a data
- * centre takes about a millisecond, and buckets starting at 5 ms would put nearly all in the first.
- */
-export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
-  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-];
 
 /**
  * This app's Prometheus metrics, in a prom-client {@link Registry} of its own (`registry`; not the
@@ -121,8 +114,8 @@ export class DiscoveryMetrics implements OnModuleInit, OnModuleDestroy {
   /** The inbound request histogram, created by the first caller (DiscoveryMetricsModule). @internal */
   httpServer(): HistogramFamily {
     return (this.httpServerFamily ??= new HistogramFamily(
-      'http_server_request_duration_seconds',
-      'Time from receiving a request to the end of its answer, by method, route pattern and status code.',
+      HTTP_SERVER_DURATION.name,
+      HTTP_SERVER_DURATION.help,
       this.registry,
       LATENCY_BUCKETS_SECONDS,
     ));

@@ -2,10 +2,8 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DiscoveryMetrics } from './discovery.metrics';
+import { routeLabel } from './http-server.metric';
 import { HistogramCell } from './metric-cells';
-
-/** The route label of a request no route matched (its raw URL would be unbounded). */
-export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * `http_server_request_duration_seconds{method,route,status_code}` for the app's inbound requests,
@@ -45,7 +43,7 @@ export class HttpServerMetrics implements OnModuleInit {
 
   /** @internal */
   observe(request: FastifyRequest, reply: FastifyReply): void {
-    const route = request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+    const route = routeLabel(request);
     const { method } = request;
     const status = reply.statusCode;
     let byMethod = this.cells.get(route);

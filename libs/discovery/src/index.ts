@@ -45,6 +45,7 @@ export { GrpcClientFactory } from './grpc/grpc-client.factory';
 export { grpcClientToken } from './grpc/grpc-client.providers';
 export { InjectGrpcClient } from './decorators/inject-grpc-client.decorator';
 export { DEFAULT_PROTO_LOADER_OPTIONS } from './grpc/proto-definition.loader';
+export { protoFile } from './grpc/proto-file';
 export type { GrpcCallOptions, GrpcClientOptions, GrpcModuleOptions } from './grpc/grpc-client-options.interface';
 export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext } from './grpc/grpc-interceptor.interface';
 export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';

@@ -1,12 +1,11 @@
 import { ClientUnaryCall, credentials, makeClientConstructor, Metadata, ServiceClientConstructor, ServiceError, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { DEFAULT_PROTO_LOADER_OPTIONS } from '@app/discovery';
+import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile } from '@app/discovery';
 import { INestMicroservice, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CalcService } from '../calc.service';
 import { CalcGrpcController } from './calc.grpc-controller';
 import { CalcGrpcServer } from './calc-grpc.server';
-import { protoFile } from './proto-file';
 import { requestIdInterceptor } from './request-id.server-interceptor';
 
 Logger.overrideLogger(false);

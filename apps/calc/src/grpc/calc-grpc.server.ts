@@ -1,7 +1,6 @@
 import { Server, ServerCredentials, ServerInterceptor } from '@grpc/grpc-js';
 import { GrpcOptions, ServerGrpc } from '@nestjs/microservices';
-import { DEFAULT_PROTO_LOADER_OPTIONS } from '@app/discovery';
-import { protoFile } from './proto-file';
+import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile } from '@app/discovery';
 
 /** Where calc's gRPC server listens, and what wraps every call. */
 export interface CalcGrpcServerOptions {

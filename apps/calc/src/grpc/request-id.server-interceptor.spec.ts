@@ -1,6 +1,6 @@
 import { credentials, makeClientConstructor, Metadata, ServiceClientConstructor, ServiceError, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { appLogger, DEFAULT_PROTO_LOADER_OPTIONS, loggerParams, RequestContext } from '@app/discovery';
+import { appLogger, DEFAULT_PROTO_LOADER_OPTIONS, loggerParams, RequestContext, protoFile } from '@app/discovery';
 import { Controller, INestMicroservice, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
@@ -9,7 +9,6 @@ import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CalcGrpcServer } from './calc-grpc.server';
 import { pinoGrpcCallLog } from './grpc-call.log';
-import { protoFile } from './proto-file';
 import { requestIdInterceptor } from './request-id.server-interceptor';
 
 interface Line {

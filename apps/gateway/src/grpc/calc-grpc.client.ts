@@ -1,5 +1,4 @@
-import { GrpcClientOptions } from '@app/discovery';
-import { protoFile } from './proto-file';
+import { GrpcClientOptions, protoFile } from '@app/discovery';
 
 /** Injection name of the gateway's gRPC client of calc. */
 export const CALC_GRPC_CLIENT = 'calc';

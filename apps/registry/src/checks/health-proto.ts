@@ -1,7 +1,7 @@
 import { ChannelOptions, ChannelCredentials, Client, loadPackageDefinition, ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// The one file, not the barrel: the registry makes no discovery calls and need not load the client stack.
+import { protoFile } from '@app/discovery/grpc/proto-file';
 
 /** grpc.health.v1 `HealthCheckResponse.status`, as proto-loader hands it over (enums as strings). */
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
@@ -15,21 +15,12 @@ export interface HealthClient extends Client {
   ): { cancel(): void };
 }
 
-/**
- * proto/health.proto: beside the bundle in a build (the webpack hook copies proto/ to
- * dist/apps/registry/proto), else the repo's own (ts-node, tests).
- */
-function healthProtoPath(): string {
-  const candidates = [join(__dirname, 'proto', 'health.proto'), join(__dirname, '..', '..', '..', '..', 'proto', 'health.proto')];
-  return candidates.find((path) => existsSync(path)) ?? candidates[0];
-}
-
 let constructor: ServiceClientConstructor | undefined;
 
 /** A client of grpc.health.v1.Health at `address` (`host:port`); the proto is loaded once, on first use. @internal */
 export function healthClient(address: string, options: ChannelOptions): HealthClient {
   if (constructor === undefined) {
-    const definition = loadSync(healthProtoPath(), { keepCase: true, enums: String, defaults: true });
+    const definition = loadSync(protoFile('health.proto'), { keepCase: true, enums: String, defaults: true });
     const grpc = loadPackageDefinition(definition) as unknown as {
       grpc: { health: { v1: { Health: ServiceClientConstructor } } };
     };

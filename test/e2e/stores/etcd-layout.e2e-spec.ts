@@ -1,28 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Etcd3 } from 'etcd3';
-import { systemClock } from '../../../apps/registry/src/clock';
-import { resolveRegistryConfig } from '../../../apps/registry/src/config';
-import { InstanceRegistration } from '../../../apps/registry/src/registry/instance.entity';
 import { RegistryStore } from '../../../apps/registry/src/store/registry-store.interface';
-import { createRegistryStore } from '../../../apps/registry/src/store/store.factory';
 import { describeStores, uniquePrefix } from '../helpers/stores';
 import { waitFor } from '../helpers/wait-for';
+import { registration, storeOpener } from './store-harness';
 
 jest.setTimeout(30_000);
 beforeAll(() => Logger.overrideLogger(false));
-
-const registration = (overrides: Partial<InstanceRegistration> = {}): InstanceRegistration => ({
-  id: 'calc-1',
-  name: 'calc',
-  host: '127.0.0.1',
-  port: 8080,
-  protocol: 'http',
-  tags: [],
-  metadata: {},
-  weight: 2,
-  ttlSeconds: 60,
-  ...overrides,
-});
 
 /**
  * How the etcd store lays its state out, read straight from etcd: the control key (health, overrides)
@@ -32,14 +16,10 @@ const registration = (overrides: Partial<InstanceRegistration> = {}): InstanceRe
 describeStores(
   'etcd store key layout',
   (kind) => {
-    const opened: RegistryStore[] = [];
+    const stores = storeOpener(kind);
     let prefix: string;
     let etcd: Etcd3;
-    const open = async (): Promise<RegistryStore> => {
-      const store = await createRegistryStore(resolveRegistryConfig({ store: kind.location, storePrefix: prefix }), systemClock);
-      opened.push(store);
-      return store;
-    };
+    const open = (): Promise<RegistryStore> => stores.open(prefix);
     /** Every key under the prefix: relative key → { lease, mod revision, value }. */
     const keys = async (): Promise<Record<string, { lease: string; mod: number; value: string }>> => {
       const answer = await etcd.getAll().prefix(`${prefix}/`).exec();
@@ -57,7 +37,7 @@ describeStores(
     });
 
     afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await stores.closeAll();
       etcd.close();
     });
 

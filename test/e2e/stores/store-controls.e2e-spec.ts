@@ -1,29 +1,14 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { systemClock } from '../../../apps/registry/src/clock';
-import { resolveRegistryConfig } from '../../../apps/registry/src/config';
-import { InstanceRegistration, RegistryInstance } from '../../../apps/registry/src/registry/instance.entity';
+import { RegistryInstance } from '../../../apps/registry/src/registry/instance.entity';
 import { RegistryStore } from '../../../apps/registry/src/store/registry-store.interface';
-import { createRegistryStore } from '../../../apps/registry/src/store/store.factory';
 import { describeStores, uniquePrefix } from '../helpers/stores';
 import { waitFor } from '../helpers/wait-for';
+import { registration, storeOpener } from './store-harness';
 
 jest.setTimeout(30_000);
 // The stores log their connections; nothing here is worth a line.
 beforeAll(() => Logger.overrideLogger(false));
-
-const registration = (overrides: Partial<InstanceRegistration> = {}): InstanceRegistration => ({
-  id: 'calc-1',
-  name: 'calc',
-  host: '127.0.0.1',
-  port: 8080,
-  protocol: 'http',
-  tags: [],
-  metadata: {},
-  weight: 2,
-  ttlSeconds: 60,
-  ...overrides,
-});
 
 /**
  * What the registry decides about instances — health, an operator's overrides, the checks' leader, the
@@ -31,13 +16,9 @@ const registration = (overrides: Partial<InstanceRegistration> = {}): InstanceRe
  * checker interferes). On Redis and etcd, "another replica" is a second store on the same prefix.
  */
 describeStores('store health and operator controls', (kind) => {
-  const opened: RegistryStore[] = [];
+  const stores = storeOpener(kind);
   let prefix: string;
-  const open = async (storePrefix = prefix): Promise<RegistryStore> => {
-    const store = await createRegistryStore(resolveRegistryConfig({ store: kind.location, storePrefix }), systemClock);
-    opened.push(store);
-    return store;
-  };
+  const open = (storePrefix = prefix): Promise<RegistryStore> => stores.open(storePrefix);
   const instance = async (store: RegistryStore, id = 'calc-1'): Promise<RegistryInstance | undefined> =>
     (await store.get('calc')).find((candidate) => candidate.id === id);
   const remote = kind.kind !== 'memory';
@@ -47,7 +28,7 @@ describeStores('store health and operator controls', (kind) => {
   });
 
   afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await stores.closeAll();
   });
 
   it('a status change bumps the revision and is heard on every replica; a new output alone is stored without one', async () => {
@@ -199,9 +180,12 @@ describeStores('store health and operator controls', (kind) => {
 describeStores(
   'redis store key layout',
   (kind) => {
+    const stores = storeOpener(kind);
+    afterEach(() => stores.closeAll());
+
     it('keeps an instance key past its TTL for the longest self-preservation hold plus a grace', async () => {
       const prefix = uniquePrefix();
-      const store = await createRegistryStore(resolveRegistryConfig({ store: kind.location, storePrefix: prefix }), systemClock);
+      const store = await stores.open(prefix);
       const redis = new Redis(kind.env);
       try {
         await store.upsert(registration({ ttlSeconds: 1 }));
@@ -213,7 +197,6 @@ describeStores(
         expect(await redis.keys(`${prefix}:*`)).toEqual([`${prefix}:revision`]);
       } finally {
         redis.disconnect();
-        await store.close();
       }
     });
   },

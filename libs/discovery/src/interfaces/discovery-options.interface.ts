@@ -1,4 +1,4 @@
-import { HealthCheckType, InstanceProtocol } from './service-instance.interface';
+import { HealthCheckType, InstanceHealthCheck, InstanceProtocol } from './service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
 import { GrpcModuleOptions, ResolvedGrpcOptions } from '../grpc/grpc-client-options.interface';
 
@@ -130,15 +130,7 @@ export interface DiscoveryModuleOptions {
 }
 
 /** The main endpoint's check after defaults are merged; the `check` of its registrations. @internal */
-export interface ResolvedHealthCheck {
-  type: HealthCheckType;
-  path?: string;
-  service?: string;
-  intervalSeconds: number;
-  timeoutSeconds?: number;
-  failuresBeforeCritical?: number;
-  successesBeforePassing?: number;
-  deregisterCriticalAfterSeconds?: number;
+export interface ResolvedHealthCheck extends InstanceHealthCheck {
   /**
    * True when the path is only the default (no option, no env): if the app serves no such route,
    * a `tcp` check is registered instead.

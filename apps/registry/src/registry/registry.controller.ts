@@ -32,6 +32,7 @@ import type { FastifyReply } from 'fastify';
 import { ErrorSchema, InstanceSchema, RegisterAnswerSchema, StateSchema } from '../docs/registry.schemas';
 import { InstanceNotFoundError } from '../errors/instance-not-found.error';
 import { RegistryMetrics } from '../metrics/registry.metrics';
+import { SelfPreservation } from '../self-preservation/self-preservation.service';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { TokenGuard } from './auth/token.guard';
@@ -56,6 +57,7 @@ export class RegistryController {
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     private readonly view: ServicesView,
     private readonly metrics: RegistryMetrics,
+    private readonly selfPreservation: SelfPreservation,
   ) {}
 
   /**
@@ -79,6 +81,7 @@ export class RegistryController {
     const { instance, created, changed, revision } = await this.store.upsert(toRegistration(body));
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     this.metrics.upserted(instance, created);
+    if (!created) this.selfPreservation.renewed();
     if (created) this.logger.log(`Registered ${describe(instance)} (revision ${revision})`);
     else if (changed) this.logger.log(`Updated ${describe(instance)} (revision ${revision})`);
     const head = `{"instance":${JSON.stringify(instance)},"revision":`;

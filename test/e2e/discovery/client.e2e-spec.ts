@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { RunningApp, startApp, stopAll } from '../helpers/spawn-app';
 import { tmpDir } from '../helpers/tmp-dir';
 import { waitFor } from '../helpers/wait-for';
+import { CallStream, callStream } from '../helpers/call-stream';
 
 interface Info {
   instanceId: string;
@@ -37,39 +38,12 @@ async function listedPorts(registryUrl: string): Promise<number[]> {
   return listed.filter((i) => i.protocol === 'http').map((i) => i.port);
 }
 
-/**
- * Calls `GET /add/1/2` at `concurrency` until `stop()` is called (or `total` calls were made),
- * recording every failure and every wrong answer.
- */
-function callStream(client: ServiceClient, concurrency: number, total = Infinity) {
-  let started = 0;
-  let done = 0;
-  let stopped = false;
-  const failures: string[] = [];
-  const worker = async (): Promise<void> => {
-    while (!stopped && started < total) {
-      started++;
-      try {
-        const answer = await client.request<{ result: number }>({ service: 'calc', path: '/add/1/2' });
-        if (answer.result !== 3) failures.push(`wrong answer ${JSON.stringify(answer)}`);
-      } catch (error) {
-        failures.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      }
-      done++;
-    }
-  };
-  const finished = Promise.all(Array.from({ length: concurrency }, worker));
-  return {
-    failures,
-    get done() {
-      return done;
-    },
-    finished,
-    stop: async () => {
-      stopped = true;
-      await finished;
-    },
-  };
+/** Calls `GET /add/1/2` of calc through `client` at `concurrency` until stopped (or `total` calls were made). */
+function addStream(client: ServiceClient, concurrency: number, total = Infinity): CallStream {
+  return callStream(async () => {
+    const answer = await client.request<{ result: number }>({ service: 'calc', path: '/add/1/2' });
+    if (answer.result !== 3) throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+  }, concurrency, total);
 }
 
 describe('ServiceClient against real processes', () => {
@@ -113,7 +87,7 @@ describe('ServiceClient against real processes', () => {
   });
 
   it('loses no call when one instance is SIGKILLed under load', async () => {
-    const stream = callStream(client, 8, 400);
+    const stream = addStream(client, 8, 400);
     await waitFor(() => stream.done >= 100, { timeoutMs: 10_000, message: '100 calls done' });
     const victim = calcs.shift()!;
     await victim.kill();
@@ -143,7 +117,7 @@ describe('ServiceClient against real processes', () => {
   });
 
   it('loses no call while the registry restarts', async () => {
-    const stream = callStream(client, 8);
+    const stream = addStream(client, 8);
     await waitFor(() => stream.done >= 50, { message: '50 calls before the restart' });
     const port = registry.port;
     await registry.stop('SIGTERM');

@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { bootRegistry, patchInstance, TestRegistry } from '../registry/registry.harness';
 import { RunningApp, startApp, stopAll } from '../helpers/spawn-app';
 import { waitFor } from '../helpers/wait-for';
+import { CallStream, callStream } from '../helpers/call-stream';
 
 /**
  * Issue 8, the library's side: an operator's drain and weight reach every client through the watch,
@@ -46,32 +47,11 @@ async function split(client: ServiceClient, total: number, strategy?: 'weighted'
  * retries: a retry on another instance would hide a call that reached a closing process (without the
  * drain, a SIGTERM here fails a few calls with ECONNRESET).
  */
-function callStream(client: ServiceClient, concurrency: number) {
-  let done = 0;
-  let stopped = false;
-  const failures: string[] = [];
-  const worker = async (): Promise<void> => {
-    while (!stopped) {
-      try {
-        const answer = await client.request<{ result: number }>({ service: 'calc', path: '/add/1/2', retries: 0 });
-        if (answer.result !== 3) failures.push(`wrong answer ${JSON.stringify(answer)}`);
-      } catch (error) {
-        failures.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      }
-      done++;
-    }
-  };
-  const finished = Promise.all(Array.from({ length: concurrency }, worker));
-  return {
-    failures,
-    get done() {
-      return done;
-    },
-    stop: async () => {
-      stopped = true;
-      await finished;
-    },
-  };
+function addStream(client: ServiceClient, concurrency: number): CallStream {
+  return callStream(async () => {
+    const answer = await client.request<{ result: number }>({ service: 'calc', path: '/add/1/2', retries: 0 });
+    if (answer.result !== 3) throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+  }, concurrency);
 }
 
 type Seen = 'enabled' | 'drained' | 'gone';
@@ -206,7 +186,7 @@ describe('drain, weights and graceful stop (real processes)', () => {
     const victimId = ids[0];
     const timeline = follow(registry.url, victimId);
     await waitFor(() => timeline.states.length > 0, { message: 'the watch to see the victim' });
-    const stream = callStream(client, 8);
+    const stream = addStream(client, 8);
     await waitFor(() => stream.done >= 200, { timeoutMs: 10_000, message: '200 calls before the stop' });
 
     const stoppingAt = Date.now();

@@ -2,6 +2,7 @@ import { http } from '../helpers/http';
 import { RunningApp, startApp, stopAll } from '../helpers/spawn-app';
 import { tmpDir } from '../helpers/tmp-dir';
 import { waitFor } from '../helpers/wait-for';
+import { callStream } from '../helpers/call-stream';
 
 interface Instance {
   id: string;
@@ -72,20 +73,10 @@ describe('active health checks across the system (real processes)', () => {
     const status = async (): Promise<Instance | undefined> => (await calcInstances()).find((instance) => instance.id === sickId);
 
     // A steady stream of calls through the gateway, for the whole test.
-    const failures: string[] = [];
-    let calls = 0;
-    let running = true;
-    const worker = async (): Promise<void> => {
-      while (running) {
-        const i = ++calls;
-        const response = await http<{ result: number }>(`${gateway.url}/calc/add/${i}/2`).catch((error: Error) => ({
-          status: 0,
-          body: { result: Number.NaN, error: error.message },
-        }));
-        if (response.status !== 200 || response.body.result !== i + 2) failures.push(`${response.status} ${JSON.stringify(response.body)}`);
-      }
-    };
-    const load = Promise.all(Array.from({ length: 4 }, worker));
+    const load = callStream(async (i) => {
+      const response = await http<{ result: number }>(`${gateway.url}/calc/add/${i}/2`);
+      if (response.status !== 200 || response.body.result !== i + 2) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+    }, 4);
     try {
       // Both serve while both pass.
       const sickBefore = await served(sick);
@@ -122,11 +113,10 @@ describe('active health checks across the system (real processes)', () => {
       await waitFor(async () => (await status())?.status === 'passing', { ...WAIT, message: `${sickId} to pass again` });
       await waitFor(async () => (await served(sick)) > sickFrozen + 20, { ...WAIT, message: 'calls to the healed calc' });
     } finally {
-      running = false;
-      await load;
+      await load.stop();
     }
-    expect(calls).toBeGreaterThan(500);
-    expect(failures).toEqual([]);
+    expect(load.done).toBeGreaterThan(500);
+    expect(load.failures).toEqual([]);
   }, 90_000);
 
   it('rejects a bad fault body naming the field', async () => {

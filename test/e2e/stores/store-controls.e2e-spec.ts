@@ -57,6 +57,43 @@ describeStores('store health and operator controls', (kind) => {
     await waitFor(async () => (await a.revision()) > bumped, { message: 'A to see the revision B bumped' });
   });
 
+  it("holds named endpoints and each endpoint's health apart from the instance's, heard on every replica", async () => {
+    const a = await open();
+    const b = remote ? await open() : a;
+    const grpcCheck = { type: 'grpc' as const, service: '', intervalSeconds: 10, timeoutSeconds: 2, failuresBeforeCritical: 3, successesBeforePassing: 2, deregisterCriticalAfterSeconds: 60 };
+    const endpoints = { grpc: { port: 50051, protocol: 'grpc' as const, check: grpcCheck } };
+    const { instance: registered, revision } = await a.upsert(registration({ endpoints }));
+    expect(registered).toMatchObject({ id: 'calc-1', port: 8080, endpoints });
+    expect(registered.endpointHealth).toBeUndefined();
+
+    const critical = await a.setHealth('calc', 'calc-1', { status: 'critical', output: 'gRPC UNAVAILABLE', endpoint: 'grpc' });
+    expect(critical).toMatchObject({
+      status: 'passing',
+      endpoints,
+      endpointHealth: { grpc: { status: 'critical', checkOutput: 'gRPC UNAVAILABLE', statusSince: expect.any(String) } },
+    });
+    const bumped = await a.revision();
+    expect(bumped).toBeGreaterThan(revision);
+    await waitFor(async () => (await instance(b))?.endpointHealth?.grpc?.status === 'critical', { message: 'B to read the endpoint critical' });
+    expect(await instance(b)).toMatchObject({ status: 'passing', endpoints });
+
+    // A new output alone: stored, no revision. A plain renewal keeps the endpoint's health.
+    await a.setHealth('calc', 'calc-1', { status: 'critical', output: 'gRPC DEADLINE', endpoint: 'grpc' });
+    expect(await a.revision()).toBe(bumped);
+    // etcd serves reads from its watched mirror, which applies even its own quiet write a moment later.
+    await waitFor(async () => (await instance(a))?.endpointHealth?.grpc?.checkOutput === 'gRPC DEADLINE', { message: 'the new output' });
+    const renewal = await a.upsert(registration({ endpoints }));
+    expect(renewal).toMatchObject({ created: false, changed: false, revision: bumped });
+    expect(renewal.instance.endpointHealth).toMatchObject({ grpc: { status: 'critical', checkOutput: 'gRPC DEADLINE' } });
+
+    // A moved endpoint is a changed registration; the instance's own check result is independent.
+    const moved = await a.upsert(registration({ endpoints: { grpc: { ...endpoints.grpc, port: 50052 } } }));
+    expect(moved).toMatchObject({ changed: true, instance: { endpoints: { grpc: { port: 50052 } } } });
+    const back = await b.setHealth('calc', 'calc-1', { status: 'passing', output: 'gRPC SERVING', endpoint: 'grpc' });
+    expect(back?.endpointHealth?.grpc).toMatchObject({ status: 'passing', checkOutput: 'gRPC SERVING' });
+    expect(back?.status).toBe('passing');
+  });
+
   it('keeps health and overrides across renewals; a plain renewal bumps nothing, a changed one keeps them too', async () => {
     const store = await open();
     await store.upsert(registration());

@@ -31,7 +31,7 @@ export class CheckReporter {
     if (status === before.status && result.output === before.output) return;
     let instance;
     try {
-      instance = await this.store.setHealth(entry.name, entry.id, { status, output: result.output });
+      instance = await this.store.setHealth(entry.name, entry.id, { status, output: result.output, endpoint: entry.endpoint });
       this.storeAnswered();
     } catch (error) {
       // Nothing recorded: the next probe writes again.
@@ -40,18 +40,25 @@ export class CheckReporter {
     }
     if (instance === undefined) return this.targets.drop(entry);
     if (entry.removed) return;
-    this.targets.setStored(entry, storedHealthOf(instance, this.clock.now()));
-    if (instance.status === before.status) return;
-    if (instance.status === 'critical') {
-      this.logger.warn(`${entry.name}/${entry.id} is critical: ${result.output} (${entry.counters.failures} failures)`);
+    const stored = storedHealthOf(instance, this.clock.now(), entry.endpoint);
+    this.targets.setStored(entry, stored);
+    if (stored.status === before.status) return;
+    const what = entry.endpoint === undefined ? `${entry.name}/${entry.id}` : `${entry.name}/${entry.id} endpoint ${entry.endpoint}`;
+    if (stored.status === 'critical') {
+      this.logger.warn(`${what} is critical: ${result.output} (${entry.counters.failures} failures)`);
     } else {
-      this.logger.log(`${entry.name}/${entry.id} is passing again: ${result.output} (${entry.counters.successes} successes)`);
+      this.logger.log(`${what} is passing again: ${result.output} (${entry.counters.successes} successes)`);
     }
   }
 
-  /** Deregisters the instances critical for longer than their `deregisterCriticalAfterSeconds`. */
+  /**
+   * Deregisters the instances whose primary check has been critical for longer than its
+   * `deregisterCriticalAfterSeconds`. A critical endpoint never removes its instance: the app still serves
+   * its other protocols, and the endpoint stays out of its own protocol's routing until it passes again.
+   */
   deregisterLongCritical(now: number): void {
     for (const entry of this.targets.criticals()) {
+      if (entry.endpoint !== undefined) continue;
       const since = entry.stored.since ?? now;
       if (entry.deregistering || now - since < entry.check.deregisterCriticalAfterSeconds * 1000) continue;
       entry.deregistering = true;

@@ -1,4 +1,4 @@
-import { HealthCheck, InstanceStatus, RegistryInstance, RegistryState } from '../registry/instance.entity';
+import { EndpointHealth, HealthCheck, InstanceEndpoint, InstanceStatus, RegistryInstance, RegistryState } from '../registry/instance.entity';
 import { CheckCounters, freshCounters } from './check.counters';
 import { firstDueAt, phaseOffsetMs } from './check.timing';
 import { DueQueue } from './due.queue';
@@ -12,10 +12,14 @@ export interface StoredHealth {
   since?: number;
 }
 
-/** One instance the checker probes. @internal */
+/** One check the checker runs: an instance's primary check, or one of its named endpoints'. @internal */
 export interface TrackedCheck {
+  /** `id` for the primary check, `id#endpoint` for an endpoint's. */
+  readonly key: string;
   readonly id: string;
   readonly name: string;
+  /** The named endpoint probed; undefined for the instance's primary check. */
+  readonly endpoint?: string;
   readonly target: ProbeTarget;
   readonly check: HealthCheck;
   /** Address and check spec: when either changes the instance is tracked afresh. */
@@ -58,21 +62,31 @@ export class CheckTargets {
     const seen = new Set<string>();
     for (const name in state.services) {
       for (const instance of state.services[name]) {
-        if (instance.check === undefined) continue;
-        seen.add(instance.id);
-        const current = this.entries.get(instance.id);
-        // The memory store hands out the same object until the instance changes: no spec to rebuild then.
-        const spec = current?.source === instance ? current.spec : specOf(instance, instance.check);
-        if (current?.spec === spec) {
-          current.source = instance;
-          if (!current.running) this.adopt(current, instance, now);
-          continue;
+        if (instance.check !== undefined) this.follow(instance, undefined, instance.check, seen, now);
+        const endpoints = instance.endpoints;
+        if (endpoints === undefined) continue;
+        for (const endpoint in endpoints) {
+          const check = endpoints[endpoint].check;
+          if (check !== undefined) this.follow(instance, endpoint, check, seen, now);
         }
-        if (current !== undefined) this.drop(current);
-        this.track(instance, instance.check, spec, now);
       }
     }
-    for (const entry of this.entries.values()) if (!seen.has(entry.id)) this.drop(entry);
+    for (const entry of this.entries.values()) if (!seen.has(entry.key)) this.drop(entry);
+  }
+
+  private follow(instance: RegistryInstance, endpoint: string | undefined, check: HealthCheck, seen: Set<string>, now: number): void {
+    const key = endpoint === undefined ? instance.id : `${instance.id}#${endpoint}`;
+    seen.add(key);
+    const current = this.entries.get(key);
+    // The memory store hands out the same object until the instance changes: no spec to rebuild then.
+    const spec = current?.source === instance ? current.spec : specOf(instance, endpoint, check);
+    if (current?.spec === spec) {
+      current.source = instance;
+      if (!current.running) this.adopt(current, instance, now);
+      return;
+    }
+    if (current !== undefined) this.drop(current);
+    this.track(instance, endpoint, key, check, spec, now);
   }
 
   /** The next probe due by `now`, taken off the queue; undefined when none is. */
@@ -100,7 +114,7 @@ export class CheckTargets {
   drop(entry: TrackedCheck): void {
     entry.removed = true;
     this.critical.delete(entry);
-    if (this.entries.get(entry.id) === entry) this.entries.delete(entry.id);
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
   }
 
   clear(): void {
@@ -110,53 +124,73 @@ export class CheckTargets {
     this.queue.clear();
   }
 
-  private track(instance: RegistryInstance, check: HealthCheck, spec: string, now: number): void {
+  private track(
+    instance: RegistryInstance,
+    endpoint: string | undefined,
+    key: string,
+    check: HealthCheck,
+    spec: string,
+    now: number,
+  ): void {
     const intervalMs = check.intervalSeconds * 1000;
+    const address = endpoint === undefined ? instance : (instance.endpoints?.[endpoint] as InstanceEndpoint);
     const entry: TrackedCheck = {
+      key,
       id: instance.id,
       name: instance.name,
-      target: { host: instance.host, port: instance.port, protocol: instance.protocol },
+      ...(endpoint === undefined ? {} : { endpoint }),
+      target: { host: instance.host, port: address.port, protocol: address.protocol },
       check,
       spec,
       source: instance,
       counters: freshCounters(instance.status),
       stored: { status: 'passing' },
-      dueAt: firstDueAt(now, intervalMs, phaseOffsetMs(instance.id, intervalMs)),
+      dueAt: firstDueAt(now, intervalMs, phaseOffsetMs(key, intervalMs)),
       running: false,
       removed: false,
       deregistering: false,
     };
-    this.entries.set(entry.id, entry);
-    this.setStored(entry, storedHealthOf(instance, now));
+    this.entries.set(key, entry);
+    this.setStored(entry, storedHealthOf(instance, now, endpoint));
     this.queue.push(entry, entry.dueAt);
   }
 
   private adopt(entry: TrackedCheck, instance: RegistryInstance, now: number): void {
-    if (instance.status !== entry.stored.status) entry.counters = freshCounters(instance.status);
-    if (instance.status !== entry.stored.status || instance.checkOutput !== entry.stored.output) {
-      this.setStored(entry, storedHealthOf(instance, entry.stored.since ?? now));
+    const health = healthOf(instance, entry.endpoint);
+    if (health.status !== entry.stored.status) entry.counters = freshCounters(health.status);
+    if (health.status !== entry.stored.status || health.checkOutput !== entry.stored.output) {
+      this.setStored(entry, storedHealthOf(instance, entry.stored.since ?? now, entry.endpoint));
     }
   }
 }
 
-/** The health the store holds for `instance`; `fallbackSince` when it does not say since when. */
-export function storedHealthOf(instance: RegistryInstance, fallbackSince: number): StoredHealth {
-  const since = instance.statusSince === undefined ? Number.NaN : Date.parse(instance.statusSince);
+/** The health the store holds for `instance` (or its `endpoint`); `fallbackSince` when it does not say since when. */
+export function storedHealthOf(instance: RegistryInstance, fallbackSince: number, endpoint?: string): StoredHealth {
+  const { status, statusSince, checkOutput } = healthOf(instance, endpoint);
+  const since = statusSince === undefined ? Number.NaN : Date.parse(statusSince);
   return {
-    status: instance.status,
-    ...(instance.checkOutput === undefined ? {} : { output: instance.checkOutput }),
-    ...(instance.status === 'critical' ? { since: Number.isFinite(since) ? since : fallbackSince } : {}),
+    status,
+    ...(checkOutput === undefined ? {} : { output: checkOutput }),
+    ...(status === 'critical' ? { since: Number.isFinite(since) ? since : fallbackSince } : {}),
   };
 }
 
+/** The primary check's health, or a named endpoint's (passing while the store holds none for it). */
+function healthOf(instance: RegistryInstance, endpoint: string | undefined): EndpointHealth {
+  if (endpoint === undefined) return instance;
+  return instance.endpointHealth?.[endpoint] ?? { status: 'passing' };
+}
+
 /** Everything that makes a check a different one: the instance's registration and address, and every field of the check. */
-function specOf(instance: RegistryInstance, check: HealthCheck): string {
+function specOf(instance: RegistryInstance, endpoint: string | undefined, check: HealthCheck): string {
+  const address = endpoint === undefined ? instance : (instance.endpoints?.[endpoint] as InstanceEndpoint);
   return [
     instance.name,
     instance.registeredAt,
-    instance.protocol,
+    endpoint ?? '',
+    address.protocol,
     instance.host,
-    instance.port,
+    address.port,
     check.type,
     check.path ?? '',
     check.service ?? '',

@@ -1,10 +1,10 @@
-import { HealthCheck, InstanceProtocol } from '../registry/instance.entity';
+import { HealthCheck, EndpointProtocol } from '../registry/instance.entity';
 
 /** Where a probe goes: always the instance's own registered address, never one taken from the check. */
 export interface ProbeTarget {
   host: string;
   port: number;
-  protocol: InstanceProtocol;
+  protocol: EndpointProtocol;
 }
 
 /** What one probe found. */

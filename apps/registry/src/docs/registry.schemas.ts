@@ -1,8 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { HealthCheckDto } from '../registry/dto/health-check.dto';
 import {
   CHECK_TYPES,
+  ENDPOINT_PROTOCOLS,
+  EndpointHealth,
+  EndpointProtocol,
   INSTANCE_PROTOCOLS,
+  InstanceEndpoint,
   INSTANCE_STATUSES,
   InstanceOverrides,
   InstanceProtocol,
@@ -26,7 +30,24 @@ export class OverridesSchema implements InstanceOverrides {
   weight?: number;
 }
 
+/** One named endpoint of an instance, in register bodies and answers. @internal */
+export class EndpointSchema implements InstanceEndpoint {
+  @ApiProperty({ minimum: 1, maximum: 65535, example: 50051 }) port!: number;
+  @ApiPropertyOptional({ enum: ENDPOINT_PROTOCOLS, description: 'Defaults to the endpoint name when it names a protocol' })
+  protocol!: EndpointProtocol;
+  @ApiPropertyOptional({ type: () => HealthCheckSchema, description: "Probed at the instance's host and this port" })
+  check?: HealthCheckSchema & InstanceEndpoint['check'];
+}
+
+/** The registry's view of one endpoint's check. @internal */
+export class EndpointHealthSchema implements EndpointHealth {
+  @ApiProperty({ enum: INSTANCE_STATUSES, description: 'critical: not routable for this endpoint\'s protocol' }) status!: InstanceStatus;
+  @ApiPropertyOptional({ format: 'date-time' }) statusSince?: string;
+  @ApiPropertyOptional({ example: 'gRPC SERVING' }) checkOutput?: string;
+}
+
 /** An instance as every read returns it. @internal */
+@ApiExtraModels(EndpointSchema, EndpointHealthSchema)
 export class InstanceSchema implements RegistryInstance {
   @ApiProperty({ example: 'calc-1a2b3c' }) id!: string;
   @ApiProperty({ example: 'calc' }) name!: string;
@@ -45,6 +66,18 @@ export class InstanceSchema implements RegistryInstance {
   @ApiPropertyOptional({ type: () => OverridesSchema }) overrides?: OverridesSchema;
   @ApiPropertyOptional({ format: 'date-time', description: 'When the status last changed' }) statusSince?: string;
   @ApiPropertyOptional({ example: 'HTTP 200', description: "The last probe's outcome" }) checkOutput?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(EndpointSchema) },
+    description: "The app's other listeners by name (e.g. `grpc`); the top-level address is its primary (HTTP) one",
+  })
+  endpoints?: Record<string, EndpointSchema>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(EndpointHealthSchema) },
+    description: 'Per endpoint with a check: its status; an endpoint not listed is passing',
+  })
+  endpointHealth?: Record<string, EndpointHealthSchema>;
   @ApiProperty({ format: 'date-time' }) registeredAt!: string;
   @ApiProperty({ format: 'date-time' }) lastHeartbeat!: string;
 }

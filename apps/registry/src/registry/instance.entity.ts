@@ -38,6 +38,38 @@ export interface HealthCheck {
   deregisterCriticalAfterSeconds: number;
 }
 
+/** Transport a named endpoint speaks: the instance's protocols, and plain TCP (a raw socket listener). */
+export type EndpointProtocol = InstanceProtocol | 'tcp';
+
+export const ENDPOINT_PROTOCOLS: readonly EndpointProtocol[] = [...INSTANCE_PROTOCOLS, 'tcp'];
+
+/** Endpoint names: `grpc`, `admin`, `metrics-tcp`… */
+export const ENDPOINT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** An instance lists at most this many named endpoints beside its primary address. */
+export const MAX_ENDPOINTS = 8;
+
+/**
+ * Another listener of the same running app (its gRPC server, say), reached at the instance's host on its
+ * own port. It is renewed, drained and removed with the instance; its own check decides only whether it
+ * is routable for its protocol.
+ */
+export interface InstanceEndpoint {
+  port: number;
+  protocol: EndpointProtocol;
+  /** Probed at the instance's host and this endpoint's port. */
+  check?: HealthCheck;
+}
+
+/** What the registry concluded about one named endpoint; an endpoint with none is passing. */
+export interface EndpointHealth {
+  status: InstanceStatus;
+  /** When `status` last changed (ISO-8601). */
+  statusSince?: string;
+  /** The last probe's outcome. */
+  checkOutput?: string;
+}
+
 /** Service names (and the `:name` route parameter). */
 export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -56,6 +88,8 @@ export interface InstanceRegistration {
   weight: number;
   ttlSeconds: number;
   check?: HealthCheck;
+  /** The app's other listeners by name (`grpc`…); the top-level address is its primary (HTTP) one. */
+  endpoints?: Readonly<Record<string, InstanceEndpoint>>;
 }
 
 /**
@@ -80,6 +114,8 @@ export interface HealthUpdate {
   status: InstanceStatus;
   /** The last probe's outcome, e.g. `HTTP 200`, `connect ECONNREFUSED`. */
   output: string;
+  /** The named endpoint the check probed; absent: the instance's primary check. */
+  endpoint?: string;
 }
 
 /**
@@ -97,6 +133,8 @@ export interface RegistryInstance extends InstanceRegistration {
   statusSince?: string;
   /** The last probe's outcome, when the instance has a check. */
   checkOutput?: string;
+  /** The registry's view of each named endpoint's check, for those it has one of (none: passing). */
+  endpointHealth?: Readonly<Record<string, EndpointHealth>>;
   /** ISO-8601 */
   registeredAt: string;
   /** ISO-8601; the only field a plain renewal changes. */
@@ -112,7 +150,19 @@ export interface RegistryState {
   services: ServiceMap;
 }
 
-/** Whether clients should route to an instance: passing and not drained. */
+/**
+ * Whether clients should route to an instance's primary (HTTP) address: passing and not drained. Its
+ * primary check is the app's own health, so a critical one takes every endpoint out too.
+ */
 export function isRoutable(instance: RegistryInstance): boolean {
   return instance.status === 'passing' && instance.enabled !== false;
+}
+
+/** Whether clients of `endpoint`'s protocol may route to it: the instance is routable and the endpoint's own check passes. */
+export function isEndpointRoutable(instance: RegistryInstance, endpoint: string): boolean {
+  return (
+    isRoutable(instance) &&
+    instance.endpoints?.[endpoint] !== undefined &&
+    (instance.endpointHealth?.[endpoint]?.status ?? 'passing') === 'passing'
+  );
 }

@@ -1,5 +1,5 @@
 import { RegistryInstance } from '../registry/instance.entity';
-import { InstanceControl, sameOverrides, withControl } from './instance.fields';
+import { InstanceControl, sameEndpointStatuses, sameOverrides, withControl } from './instance.fields';
 
 /**
  * What `<prefix>/control/<name>/<id>` holds: the part of an instance the registry decides (health, an
@@ -21,6 +21,7 @@ export function controlJson(control: StoredControl): string {
     statusSince: control.statusSince,
     checkOutput: control.checkOutput,
     overrides: control.overrides,
+    endpointHealth: control.endpointHealth,
     quiet: control.quiet,
   });
 }
@@ -32,7 +33,12 @@ export function countedRevision(control: StoredControl, modRevision: number): nu
 
 /** Whether two controls differ in nothing but the probe's output. @internal */
 export function sameDecision(a: InstanceControl, b: InstanceControl): boolean {
-  return a.status === b.status && a.statusSince === b.statusSince && sameOverrides(a.overrides, b.overrides);
+  return (
+    a.status === b.status &&
+    a.statusSince === b.statusSince &&
+    sameOverrides(a.overrides, b.overrides) &&
+    sameEndpointStatuses(a.endpointHealth, b.endpointHealth)
+  );
 }
 
 /** The instance as served: as it registered (`registered`), with the registry's control applied. @internal */

@@ -17,7 +17,7 @@ import { EtcdLeaseKeeper } from './etcd-lease.keeper';
 import { EtcdInstancesWatch, EtcdKeys } from './etcd-instances.watch';
 import { EtcdMirror } from './etcd.mirror';
 import { randomInstanceId } from './instance.id';
-import { applyHealth, controlOf, patchOverrides, sameOverrides } from './instance.fields';
+import { applyHealth, controlOf, InstanceControl, patchOverrides, sameOverrides } from './instance.fields';
 import { ChangeListener, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
 import { RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
 import { StoreLocation } from './store-location';
@@ -119,7 +119,7 @@ export class EtcdRegistryStore implements RegistryStore {
       this.controls.write(name, id, ({ instance, control, controlRevision }) => {
         const [next, changed] = applyHealth(controlOf(instance), update, now);
         if (changed) return next;
-        if (next.checkOutput === instance.checkOutput) return undefined;
+        if (outputOf(next, update.endpoint) === outputOf(instance, update.endpoint)) return undefined;
         // A new probe output alone: stored, but no new revision (see StoredControl.quiet).
         return { ...next, quiet: control === undefined ? 0 : countedRevision(control, controlRevision) };
       }),
@@ -212,4 +212,9 @@ export class EtcdRegistryStore implements RegistryStore {
     const revision = this.mirror.revision;
     for (const listener of this.listeners) listener(revision);
   }
+}
+
+/** The probe output a control holds for the primary check, or for `endpoint`'s. */
+function outputOf(control: InstanceControl, endpoint: string | undefined): string | undefined {
+  return endpoint === undefined ? control.checkOutput : control.endpointHealth?.[endpoint]?.checkOutput;
 }

@@ -1,5 +1,8 @@
 import {
+  EndpointHealth,
+  HealthCheck,
   HealthUpdate,
+  InstanceEndpoint,
   InstanceOverrides,
   InstancePatch,
   InstanceRegistration,
@@ -15,6 +18,8 @@ export interface InstanceControl {
   statusSince?: string;
   checkOutput?: string;
   overrides?: InstanceOverrides;
+  /** Per named endpoint with a check; absent entries are passing. */
+  endpointHealth?: Readonly<Record<string, EndpointHealth>>;
 }
 
 /** Builds the stored, JSON-ready instance from a registration. @internal */
@@ -36,6 +41,7 @@ export function toInstance(
     weight: registration.weight,
     ttlSeconds: registration.ttlSeconds,
     ...(registration.check === undefined ? {} : { check: { ...registration.check } }),
+    ...(registration.endpoints === undefined ? {} : { endpoints: copyEndpoints(registration.endpoints) }),
     status: 'passing',
     enabled: true,
     registeredAt,
@@ -46,8 +52,8 @@ export function toInstance(
 
 /** The control part of a stored instance. @internal */
 export function controlOf(instance: RegistryInstance): InstanceControl {
-  const { status, statusSince, checkOutput, overrides } = instance;
-  return { status, statusSince, checkOutput, overrides };
+  const { status, statusSince, checkOutput, overrides, endpointHealth } = instance;
+  return { status, statusSince, checkOutput, overrides, endpointHealth };
 }
 
 /**
@@ -62,7 +68,24 @@ export function withControl(instance: RegistryInstance, control: InstanceControl
   else delete next.overrides;
   if (control.statusSince !== undefined) next.statusSince = control.statusSince;
   if (control.checkOutput !== undefined) next.checkOutput = control.checkOutput;
+  // Only the endpoints the instance still lists: a renewal that dropped one drops its health too.
+  const endpointHealth = healthOfListed(control.endpointHealth, instance.endpoints);
+  if (endpointHealth === undefined) delete next.endpointHealth;
+  else next.endpointHealth = endpointHealth;
   return next;
+}
+
+function healthOfListed(
+  health: InstanceControl['endpointHealth'],
+  endpoints: RegistryInstance['endpoints'],
+): InstanceControl['endpointHealth'] {
+  if (health === undefined || endpoints === undefined) return undefined;
+  let kept: Record<string, EndpointHealth> | undefined;
+  for (const name in health) {
+    if (endpoints[name] === undefined) continue;
+    (kept ??= {})[name] = health[name];
+  }
+  return kept;
 }
 
 /**
@@ -89,6 +112,7 @@ export function sameOverrides(a: InstanceOverrides | undefined, b: InstanceOverr
  * revision). @internal
  */
 export function applyHealth(current: InstanceControl, update: HealthUpdate, nowIso: string): [InstanceControl, boolean] {
+  if (update.endpoint !== undefined) return applyEndpointHealth(current, update.endpoint, update, nowIso);
   const changed = current.status !== update.status;
   return [
     {
@@ -99,6 +123,34 @@ export function applyHealth(current: InstanceControl, update: HealthUpdate, nowI
     },
     changed,
   ];
+}
+
+/** {@link applyHealth} of one named endpoint's check: the instance's own status is left as it is. */
+function applyEndpointHealth(
+  current: InstanceControl,
+  endpoint: string,
+  update: HealthUpdate,
+  nowIso: string,
+): [InstanceControl, boolean] {
+  const before: EndpointHealth = current.endpointHealth?.[endpoint] ?? { status: 'passing' };
+  const changed = before.status !== update.status;
+  const statusSince = changed ? nowIso : before.statusSince;
+  const next: EndpointHealth = {
+    status: update.status,
+    ...(statusSince === undefined ? {} : { statusSince }),
+    checkOutput: update.output,
+  };
+  return [{ ...current, endpointHealth: { ...current.endpointHealth, [endpoint]: next } }, changed];
+}
+
+/** Whether two controls say the same of every endpoint's status (outputs aside). @internal */
+export function sameEndpointStatuses(a: InstanceControl['endpointHealth'], b: InstanceControl['endpointHealth']): boolean {
+  const names = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  for (const name of names) {
+    if ((a?.[name]?.status ?? 'passing') !== (b?.[name]?.status ?? 'passing')) return false;
+    if (a?.[name]?.statusSince !== b?.[name]?.statusSince) return false;
+  }
+  return true;
 }
 
 /**
@@ -118,11 +170,34 @@ export function sameFields(
     current.ttlSeconds === next.ttlSeconds &&
     sameList(current.tags, next.tags) &&
     sameMap(current.metadata, next.metadata) &&
-    sameCheck(current.check, next.check)
+    sameCheck(current.check, next.check) &&
+    sameEndpoints(current.endpoints, next.endpoints)
   );
 }
 
-function sameCheck(a: InstanceRegistration['check'], b: InstanceRegistration['check']): boolean {
+function sameEndpoints(a: InstanceRegistration['endpoints'], b: InstanceRegistration['endpoints']): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const names = Object.keys(b);
+  if (Object.keys(a).length !== names.length) return false;
+  for (const name of names) {
+    const x = a[name];
+    const y = b[name];
+    if (x === undefined || x.port !== y.port || x.protocol !== y.protocol || !sameCheck(x.check, y.check)) return false;
+  }
+  return true;
+}
+
+/** A deep copy, so the stored instance shares nothing with the (frozen, memoised) request body. @internal */
+export function copyEndpoints(endpoints: Readonly<Record<string, InstanceEndpoint>>): Record<string, InstanceEndpoint> {
+  const copy: Record<string, InstanceEndpoint> = {};
+  for (const name of Object.keys(endpoints)) {
+    const { port, protocol, check } = endpoints[name];
+    copy[name] = { port, protocol, ...(check === undefined ? {} : { check: { ...check } }) };
+  }
+  return copy;
+}
+
+function sameCheck(a: HealthCheck | undefined, b: HealthCheck | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return (
     a.type === b.type &&

@@ -1,4 +1,4 @@
-import { HealthCheck, InstanceOverrides, InstanceRegistration, RegistryInstance } from '../registry/instance.entity';
+import { HealthCheck, InstanceEndpoint, InstanceOverrides, InstanceRegistration, RegistryInstance } from '../registry/instance.entity';
 import { controlOf, InstanceControl, withControl } from './instance.fields';
 
 /**
@@ -22,6 +22,7 @@ export function instanceBody(id: string, registration: InstanceRegistration): st
     weight: registration.weight,
     ttlSeconds: registration.ttlSeconds,
     check: registration.check === undefined ? undefined : canonicalCheck(registration.check),
+    endpoints: registration.endpoints === undefined ? undefined : canonicalEndpoints(registration.endpoints),
     status: 'passing',
     enabled: true,
   });
@@ -47,14 +48,17 @@ export function parseInstances(jsons: readonly string[]): RegistryInstance[] {
  * a list of instances is still parsed in one go. @internal
  */
 export function controlJson(control: InstanceControl): string {
-  const { status, statusSince, checkOutput, overrides } = control;
+  const { status, statusSince, checkOutput, overrides, endpointHealth } = control;
+  const endpoints = endpointHealth !== undefined && Object.keys(endpointHealth).length > 0 ? endpointHealth : undefined;
   const pinned: InstanceOverrides = {
     ...(overrides?.enabled === undefined ? {} : { enabled: overrides.enabled }),
     ...(overrides?.weight === undefined ? {} : { weight: overrides.weight }),
   };
   const empty = pinned.enabled === undefined && pinned.weight === undefined;
-  if (status === 'passing' && statusSince === undefined && checkOutput === undefined && empty) return '';
+  if (status === 'passing' && statusSince === undefined && checkOutput === undefined && empty && endpoints === undefined) return '';
   const fields = withControl({} as RegistryInstance, { status, statusSince, checkOutput, overrides: empty ? undefined : pinned });
+  // Kept whole here; on read, withControl keeps only the endpoints the instance still lists.
+  if (endpoints !== undefined) fields.endpointHealth = canonicalEndpointHealth(endpoints);
   return JSON.stringify(fields);
 }
 
@@ -70,6 +74,24 @@ export function parseControl(json: string): InstanceControl {
  */
 export function withControlJson(json: string, control: string): string {
   return control === '' ? json : `${json.slice(0, -1)},${control.slice(1)}`;
+}
+
+function canonicalEndpoints(endpoints: Readonly<Record<string, InstanceEndpoint>>): Record<string, InstanceEndpoint> {
+  const canonical: Record<string, InstanceEndpoint> = {};
+  for (const name of Object.keys(endpoints).sort()) {
+    const { port, protocol, check } = endpoints[name];
+    canonical[name] = { port, protocol, check: check === undefined ? undefined : canonicalCheck(check) };
+  }
+  return canonical;
+}
+
+function canonicalEndpointHealth(health: NonNullable<InstanceControl['endpointHealth']>): NonNullable<InstanceControl['endpointHealth']> {
+  const canonical: Record<string, { status: RegistryInstance['status']; statusSince?: string; checkOutput?: string }> = {};
+  for (const name of Object.keys(health).sort()) {
+    const { status, statusSince, checkOutput } = health[name];
+    canonical[name] = { status, statusSince, checkOutput };
+  }
+  return canonical;
 }
 
 function canonicalCheck(check: HealthCheck): HealthCheck {

@@ -9,6 +9,7 @@ import {
   ServiceMap,
 } from '../registry/instance.entity';
 import { randomInstanceId } from './instance.id';
+import { SNAPSHOT_VERSION } from './snapshot.migration';
 import { applyHealth, controlOf, patchOverrides, sameFields, sameOverrides, toInstance, withControl } from './instance.fields';
 import {
   ChangeListener,
@@ -101,7 +102,8 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     const [control, changed] = applyHealth(controlOf(current), update, new Date(this.clock.now()).toISOString());
     if (!changed) {
       // The probe's output is news for the dashboard, not for clients: no revision for it.
-      current.checkOutput = update.output;
+      if (update.endpoint === undefined) current.checkOutput = update.output;
+      else current.endpointHealth = withControl(current, control).endpointHealth;
       return current;
     }
     const declared = { ...current, weight: entry.declaredWeight };
@@ -174,7 +176,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
 
   toSnapshot(): RegistrySnapshot {
     return {
-      version: 1,
+      version: SNAPSHOT_VERSION,
       revision: this.currentRevision,
       savedAt: new Date(this.clock.now()).toISOString(),
       instances: [...this.entries.values()].map((entry) =>
@@ -190,7 +192,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     this.byService.clear();
     for (const saved of snapshot.instances) {
       // Health is re-learnt from fresh probes after a restart; an operator's overrides are kept.
-      const { status: _status, statusSince: _since, checkOutput: _output, ...rest } = saved;
+      const { status: _status, statusSince: _since, checkOutput: _output, endpointHealth: _endpoints, ...rest } = saved;
       const declaredWeight = (saved as SnapshotInstance).declaredWeight ?? saved.weight;
       delete (rest as SnapshotInstance).declaredWeight;
       const instance: RegistryInstance = {

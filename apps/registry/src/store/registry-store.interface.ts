@@ -136,9 +136,9 @@ export interface RegistryStore {
   close(): Promise<void>;
 }
 
-/** On-disk shape of a snapshot. */
+/** On-disk shape of a snapshot (version 2: instances with named endpoints; version 1 is migrated on read). */
 export interface RegistrySnapshot {
-  version: 1;
+  version: 2;
   revision: number;
   savedAt: string;
   instances: RegistryInstance[];

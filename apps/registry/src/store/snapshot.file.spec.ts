@@ -6,7 +6,7 @@ import { RegistrySnapshot } from './registry-store.interface';
 import { SnapshotFile } from './snapshot.file';
 
 const snapshot: RegistrySnapshot = {
-  version: 1,
+  version: 2,
   revision: 7,
   savedAt: '2025-01-01T00:00:00.000Z',
   instances: [
@@ -53,7 +53,7 @@ describe('SnapshotFile', () => {
 
   it.each([
     ['not JSON', '{"version":1,'],
-    ['wrong version', JSON.stringify({ ...snapshot, version: 2 })],
+    ['no version', JSON.stringify({ ...snapshot, version: undefined })],
     ['a broken instance', JSON.stringify({ ...snapshot, instances: [{ id: 'x' }] })],
   ])('moves a corrupt snapshot (%s) aside and starts empty', async (_case, text) => {
     const file = new SnapshotFile(dir);
@@ -64,5 +64,26 @@ describe('SnapshotFile', () => {
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^registry\.json\.corrupt-\d+$/);
     expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('Corrupt snapshot'));
+  });
+
+  it('refuses a snapshot of a newer version, naming it, and leaves the file where it is', async () => {
+    const file = new SnapshotFile(dir);
+    await file.read();
+    writeFileSync(file.path, JSON.stringify({ ...snapshot, version: 3 }));
+    await expect(file.read()).rejects.toThrow(/version-3 snapshot, written by a newer registry/);
+    expect(readdirSync(dir)).toEqual(['registry.json']);
+  });
+
+  it("reads a version-1 snapshot, folding each app's -grpc entry into its instance's grpc endpoint", async () => {
+    const file = new SnapshotFile(dir);
+    await file.read();
+    const main = snapshot.instances[0];
+    const grpcCheck = { type: 'grpc' as const, service: '', intervalSeconds: 10, timeoutSeconds: 2, failuresBeforeCritical: 3, successesBeforePassing: 2, deregisterCriticalAfterSeconds: 60 };
+    const sidecar = { ...main, id: 'calc-1-grpc', protocol: 'grpc' as const, port: 50051, check: grpcCheck };
+    const stray = { ...main, id: 'other-grpc', protocol: 'grpc' as const, port: 50052 };
+    writeFileSync(file.path, JSON.stringify({ ...snapshot, version: 1, instances: [main, sidecar, stray] }));
+    const read = await file.read();
+    expect(read?.version).toBe(2);
+    expect(read?.instances).toEqual([{ ...main, endpoints: { grpc: { port: 50051, protocol: 'grpc', check: grpcCheck } } }, stray]);
   });
 });

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INSTANCE_PROTOCOLS, RegistryInstance } from '../registry/instance.entity';
 import { RegistrySnapshot } from './registry-store.interface';
+import { foldEndpointEntries, SNAPSHOT_VERSION } from './snapshot.migration';
 
 export const SNAPSHOT_FILE_NAME = 'registry.json';
 
@@ -31,8 +32,23 @@ export class SnapshotFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+    const version = versionOf(text);
+    if (version !== undefined && version > SNAPSHOT_VERSION) {
+      // Written by a newer registry: starting empty would drop every instance it knew, so refuse.
+      throw new Error(
+        `${this.path} is a version-${version} snapshot, written by a newer registry; this one reads versions 1 to ${SNAPSHOT_VERSION}. ` +
+          'Run the newer registry, or move the file away to start empty.',
+      );
+    }
     try {
-      return parseSnapshot(text);
+      const { snapshot, folded } = parseSnapshot(text);
+      if (version === 1) {
+        this.logger.log(
+          `Read a version-1 snapshot (before named endpoints): ${folded} gRPC entr${folded === 1 ? 'y' : 'ies'} folded into ` +
+            'their instances as the grpc endpoint; it is written back as version 2',
+        );
+      }
+      return snapshot;
     } catch (error) {
       const aside = `${this.path}.corrupt-${Date.now()}`;
       await rename(this.path, aside);
@@ -60,16 +76,32 @@ export class SnapshotFile {
   }
 }
 
-/** Parses and checks a snapshot's shape; throws on anything that is not one. @internal */
-export function parseSnapshot(text: string): RegistrySnapshot {
+/**
+ * Parses and checks a snapshot's shape, migrating a version-1 one; throws on anything that is not one.
+ * @internal
+ */
+export function parseSnapshot(text: string): { snapshot: RegistrySnapshot; folded: number } {
   const value: unknown = JSON.parse(text);
-  if (!isRecord(value) || value.version !== 1) throw new Error('unknown snapshot version');
+  if (!isRecord(value) || (value.version !== 1 && value.version !== SNAPSHOT_VERSION)) throw new Error('unknown snapshot version');
   if (!Number.isSafeInteger(value.revision) || (value.revision as number) < 0) throw new Error('bad revision');
   if (!Array.isArray(value.instances)) throw new Error('instances is not an array');
   value.instances.forEach((instance, index) => {
     if (!isInstance(instance)) throw new Error(`instances[${index}] is not an instance`);
   });
-  return value as unknown as RegistrySnapshot;
+  const read = value as unknown as Omit<RegistrySnapshot, 'version'> & { version: number };
+  if (read.version === SNAPSHOT_VERSION) return { snapshot: read as RegistrySnapshot, folded: 0 };
+  const { instances, folded } = foldEndpointEntries(read.instances);
+  return { snapshot: { ...read, version: SNAPSHOT_VERSION, instances }, folded };
+}
+
+/** The `version` a snapshot's text declares, when it is JSON with an integer one. */
+function versionOf(text: string): number | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) && Number.isInteger(value.version) ? (value.version as number) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -92,6 +124,11 @@ function isInstance(value: unknown): value is RegistryInstance {
     Number.isInteger(weight) &&
     Number.isInteger(ttlSeconds) &&
     (ttlSeconds as number) > 0 &&
-    typeof registeredAt === 'string'
+    typeof registeredAt === 'string' &&
+    (value.endpoints === undefined || isEndpointMap(value.endpoints))
   );
+}
+
+function isEndpointMap(value: unknown): boolean {
+  return isRecord(value) && Object.values(value).every((endpoint) => isRecord(endpoint) && Number.isInteger(endpoint.port));
 }

@@ -14,8 +14,9 @@ import {
 import { Type } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HealthCheckDto } from './health-check.dto';
-import { INSTANCE_ID_PATTERN, INSTANCE_PROTOCOLS, InstanceProtocol, SERVICE_NAME_PATTERN } from '../instance.entity';
+import { EndpointProtocol, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOLS, InstanceProtocol, SERVICE_NAME_PATTERN } from '../instance.entity';
 import { IsHost, IsIntInRange, IsStringMap } from './validators';
+import { IsEndpointMap } from './endpoints.validator';
 
 // class-validator runs a property's decorators bottom-up and, with stopAtFirstError, reports the
 // first failure: so the type check sits nearest the property and the finer checks above it.
@@ -78,5 +79,23 @@ export class RegisterInstanceDto {
   @ValidateNested()
   @Type(() => HealthCheckDto)
   @IsObject({ message: 'check must be an object like { "type": "http", "path": "/health" }' })
+  check?: HealthCheckDto;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/EndpointSchema' },
+    description:
+      "The app's other listeners by name, at this instance's host: e.g. `{ \"grpc\": { \"port\": 50051 } }`. `protocol` defaults to the name when it names one (http, https, grpc, tcp); `check` is probed at the endpoint's port and decides only whether the endpoint is routable for its protocol.",
+    example: { grpc: { port: 50051, check: { type: 'grpc' } } },
+  })
+  @IsOptional()
+  @IsEndpointMap()
+  endpoints?: Record<string, EndpointBody>;
+}
+
+/** One entry of `endpoints` in a register body (validated by {@link IsEndpointMap}). */
+export interface EndpointBody {
+  port: number;
+  protocol?: EndpointProtocol;
   check?: HealthCheckDto;
 }

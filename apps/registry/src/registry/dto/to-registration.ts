@@ -1,6 +1,7 @@
-import { HealthCheck, InstanceRegistration } from '../instance.entity';
+import { HealthCheck, InstanceEndpoint, InstanceRegistration } from '../instance.entity';
+import { endpointProtocol } from './endpoints.validator';
 import { HealthCheckDto } from './health-check.dto';
-import { RegisterInstanceDto } from './register-instance.dto';
+import { EndpointBody, RegisterInstanceDto } from './register-instance.dto';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
@@ -18,7 +19,22 @@ export function toRegistration(dto: RegisterInstanceDto): InstanceRegistration {
     weight: dto.weight ?? 1,
     ttlSeconds: dto.ttlSeconds ?? 30,
     ...(dto.check === undefined ? {} : { check: toHealthCheck(dto.check) }),
+    ...(dto.endpoints === undefined || Object.keys(dto.endpoints).length === 0 ? {} : { endpoints: toEndpoints(dto.endpoints) }),
   };
+}
+
+/** Endpoints with their protocol and their check's defaults filled in, in name order (so equal maps compare equal). */
+function toEndpoints(body: Record<string, EndpointBody>): Record<string, InstanceEndpoint> {
+  const endpoints: Record<string, InstanceEndpoint> = {};
+  for (const name of Object.keys(body).sort()) {
+    const { port, protocol, check } = body[name];
+    endpoints[name] = {
+      port,
+      protocol: endpointProtocol(name, protocol),
+      ...(check === undefined ? {} : { check: toHealthCheck(check) }),
+    };
+  }
+  return endpoints;
 }
 
 /** Check defaults: Consul's rise/fall thresholds, a 10 s interval, a timeout within it. */

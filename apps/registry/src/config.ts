@@ -31,6 +31,11 @@ export interface RegistryConfig {
   selfPreservationMinInstances: number;
   /** `REGISTRY_SELF_PRESERVATION_MAX_SECONDS`, default 300: the longest hold; then what is due expires. */
   selfPreservationMaxSeconds: number;
+  /**
+   * `REGISTRY_SESSION_PROBE_TIMEOUT_MS`, default 1000: when an instance's session drops without a
+   * deregistration, how long the probe that follows waits for it before calling it critical.
+   */
+  sessionProbeTimeoutMs: number;
 }
 
 /** Defaults, merged in this one place. */
@@ -47,6 +52,7 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   selfPreservationThreshold: 0.15,
   selfPreservationMinInstances: 10,
   selfPreservationMaxSeconds: 300,
+  sessionProbeTimeoutMs: 1000,
 };
 
 /** Key prefixes: safe in a Redis key and an etcd path. */
@@ -76,6 +82,7 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     selfPreservationThreshold: fraction(env, 'REGISTRY_SELF_PRESERVATION_THRESHOLD'),
     selfPreservationMinInstances: integer(env, 'REGISTRY_SELF_PRESERVATION_MIN_INSTANCES', 1, 1_000_000),
     selfPreservationMaxSeconds: integer(env, 'REGISTRY_SELF_PRESERVATION_MAX_SECONDS', 1, 86_400),
+    sessionProbeTimeoutMs: integer(env, 'REGISTRY_SESSION_PROBE_TIMEOUT_MS', 50, 60_000),
   });
 }
 

@@ -22,6 +22,9 @@ import { SnapshotScheduler } from './store/snapshot.scheduler';
 import { createRegistryStore } from './store/store.factory';
 import { WatchHub } from './watch/watch.hub';
 import { UiModule } from './ui/ui.module';
+import { LostSessionProbe } from './session/lost-session.probe';
+import { SessionController } from './session/session.controller';
+import { SessionHub } from './session/session.hub';
 import { MetricsModule } from './metrics/metrics.module';
 
 /** Options of {@link RegistryModule.forRoot} beyond the config. */
@@ -55,7 +58,7 @@ export class RegistryModule implements OnApplicationShutdown {
         MetricsModule,
         ...(extras.logging ? [LoggerModule.forRoot(extras.logging)] : []),
       ],
-      controllers: [RegistryController, WatchController, HealthController],
+      controllers: [RegistryController, WatchController, SessionController, HealthController],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_CLOCK, useValue: clock },
@@ -72,6 +75,8 @@ export class RegistryModule implements OnApplicationShutdown {
         ...CHECK_PROVIDERS,
         SelfPreservation,
         SelfPreservationHttpHooks,
+        LostSessionProbe,
+        SessionHub,
       ],
     };
   }

@@ -56,6 +56,38 @@ describeStores('registry API', (store) => {
     expect(stale.body.services).toEqual({ calc: [expect.objectContaining({ id: 'calc-1' })] });
   });
 
+  it('holds an app with a gRPC listener as one instance with a named endpoint, its defaults filled in', async () => {
+    const body = calc({ id: 'calc-1', endpoints: { grpc: { port: 50051, check: { type: 'grpc' } } } });
+    const first = await register(url, body);
+    expect(first.status).toBe(201);
+    expect(first.body.instance).toMatchObject({
+      id: 'calc-1',
+      port: 8080,
+      protocol: 'http',
+      endpoints: {
+        grpc: {
+          port: 50051,
+          protocol: 'grpc',
+          check: { type: 'grpc', service: '', intervalSeconds: 10, timeoutSeconds: 2, failuresBeforeCritical: 3, successesBeforePassing: 2, deregisterCriticalAfterSeconds: 60 },
+        },
+      },
+    });
+    const lookup = await http<InstanceJson[]>(`${url}/service/calc`);
+    expect(lookup.body).toHaveLength(1);
+    expect(lookup.body[0]).toEqual(first.body.instance);
+
+    // The same endpoints renew without a new revision; a moved endpoint is a change.
+    const renewal = await register(url, body, { knownRevision: first.body.revision });
+    expect(renewal).toMatchObject({ status: 200, body: { revision: first.body.revision } });
+    const moved = await register(url, calc({ id: 'calc-1', endpoints: { grpc: { port: 50052, check: { type: 'grpc' } } } }));
+    expect(moved.body.revision).toBeGreaterThan(first.body.revision);
+    expect(moved.body.instance.endpoints).toMatchObject({ grpc: { port: 50052 } });
+
+    // Deregistration removes the app, endpoints and all.
+    expect((await http(`${url}/service/calc/calc-1`, { method: 'DELETE' })).status).toBe(204);
+    expect((await http<InstanceJson[]>(`${url}/service/calc?status=all`)).body).toEqual([]);
+  });
+
   it('bumps the revision when a renewal changes metadata', async () => {
     const first = await register(url, calc({ id: 'calc-1', metadata: { zone: 'a' } }));
     const changed = await register(url, calc({ id: 'calc-1', metadata: { zone: 'b' } }), {

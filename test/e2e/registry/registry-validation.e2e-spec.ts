@@ -30,6 +30,24 @@ const BAD_BODIES: [string, Record<string, unknown>, RegExp][] = [
   ['ttl 3601', calc({ ttlSeconds: 3601 }), /ttlSeconds must be an integer between 1 and 3600/],
   ['bad id', calc({ id: 'has space' }), /id must match/],
   ['unknown field', calc({ colour: 'blue' }), /property colour should not exist/],
+  ['endpoints an array', calc({ endpoints: [{ port: 1 }] }), /endpoints must be an object/],
+  ['endpoint name', calc({ endpoints: { GRPC: { port: 50051 } } }), /endpoints keys must match .*"GRPC"/],
+  ['endpoint without port', calc({ endpoints: { grpc: {} } }), /endpoints\.grpc\.port is required/],
+  ['endpoint port 0', calc({ endpoints: { grpc: { port: 0 } } }), /endpoints\.grpc\.port must be an integer between 1 and 65535/],
+  ['endpoint not a protocol', calc({ endpoints: { admin: { port: 9000 } } }), /endpoints\.admin\.protocol is required/],
+  ['endpoint protocol', calc({ endpoints: { admin: { port: 9000, protocol: 'ftp' } } }), /endpoints\.admin\.protocol must be one of http, https, grpc, tcp/],
+  ['endpoint field', calc({ endpoints: { grpc: { port: 50051, host: '10.0.0.1' } } }), /endpoints\.grpc\.host should not exist/],
+  ['endpoint check type', calc({ endpoints: { grpc: { port: 50051, check: { type: 'ping' } } } }), /endpoints\.grpc\.check\.type must be one of/],
+  [
+    'endpoint check interval',
+    calc({ endpoints: { grpc: { port: 50051, check: { type: 'grpc', intervalSeconds: 0 } } } }),
+    /endpoints\.grpc\.check\.intervalSeconds must be an integer between 1 and 3600/,
+  ],
+  [
+    '9 endpoints',
+    calc({ endpoints: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`e${i}`, { port: 9000 + i, protocol: 'tcp' }])) }),
+    /endpoints must have at most 8 entries/,
+  ],
 ];
 
 describeStores('registry input validation', (store) => {

@@ -78,6 +78,8 @@ export interface InstanceJson {
   check?: Record<string, unknown>;
   statusSince?: string;
   checkOutput?: string;
+  endpoints?: Record<string, { port: number; protocol: string; check?: Record<string, unknown> }>;
+  endpointHealth?: Record<string, { status: string; statusSince?: string; checkOutput?: string }>;
   registeredAt: string;
   lastHeartbeat: string;
 }

@@ -40,6 +40,17 @@ export class RegistryMetrics implements OnModuleInit {
   private readonly renewals = this.counter('registry_renewals_total', 'Renewals of a registered instance (200), by service.');
   private readonly deregistrations = this.counter('registry_deregistrations_total', 'Deregistrations (204), by service.');
   private readonly expiries = this.counter('registry_expiries_total', 'Instances evicted because their TTL ran out, by service.');
+  private readonly openSessions = new Gauge({
+    name: 'registry_sessions_open',
+    help: "Instances' sessions (GET /session) held open by this replica.",
+    registers: [this.registry],
+  });
+  private readonly lostSessions = new Counter({
+    name: 'registry_sessions_lost_total',
+    help: "Instance sessions whose connection closed without a deregistration, by what the registry's probe found (critical: it did not answer).",
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -87,6 +98,16 @@ export class RegistryMetrics implements OnModuleInit {
 
   deregistered(service: string): void {
     this.deregistrations.inc(service);
+  }
+
+  /** A session opened (+1) or closed (-1) on this replica. */
+  sessionsOpen(delta: 1 | -1): void {
+    this.openSessions.inc(delta);
+  }
+
+  /** A session closed without a deregistration; `outcome` is what the probe that followed found. */
+  sessionLost(outcome: string): void {
+    this.lostSessions.inc({ outcome });
   }
 
   expired(instances: readonly Pick<RegistryInstance, 'name'>[]): void {

@@ -21,6 +21,7 @@ describe('loadRegistryConfig', () => {
         REGISTRY_SELF_PRESERVATION_THRESHOLD: '0.25',
         REGISTRY_SELF_PRESERVATION_MIN_INSTANCES: '4',
         REGISTRY_SELF_PRESERVATION_MAX_SECONDS: '60',
+        REGISTRY_SESSION_PROBE_TIMEOUT_MS: '250',
       }),
     ).toEqual({
       port: 0,
@@ -35,6 +36,7 @@ describe('loadRegistryConfig', () => {
       selfPreservationThreshold: 0.25,
       selfPreservationMinInstances: 4,
       selfPreservationMaxSeconds: 60,
+      sessionProbeTimeoutMs: 250,
     });
   });
 

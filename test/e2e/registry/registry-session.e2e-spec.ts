@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:net';
 import { ClientRequest, get, IncomingMessage } from 'node:http';
 import { SessionHub } from '../../../apps/registry/src/session/session.hub';
+import { describeStores, uniquePrefix } from '../helpers/stores';
 import { waitFor } from '../helpers/wait-for';
 import { bootRegistry, calc, http, InstanceJson, register, TestRegistry } from './registry.harness';
 
@@ -136,3 +137,36 @@ describe('instance sessions: liveness bound to a connection', () => {
     expect(await lookup(registry.url, 'calc-d')).toMatchObject({ status: 'passing' });
   });
 });
+
+describeStores(
+  'instance sessions across replicas',
+  (store) => {
+    let a: TestRegistry;
+    let b: TestRegistry;
+
+    beforeEach(async () => {
+      const storePrefix = uniquePrefix();
+      [a, b] = await Promise.all([
+        bootRegistry({ store: store.location, storePrefix }),
+        bootRegistry({ store: store.location, storePrefix }),
+      ]);
+    });
+
+    afterEach(async () => {
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('the replica holding the session marks a crashed instance critical; the other replica learns it through the store', async () => {
+      const { server, port } = await listener();
+      await register(a.url, calc({ id: 'calc-r', port }));
+      await waitFor(async () => (await lookup(b.url, 'calc-r')) !== undefined, { message: 'B to list the instance' });
+      const session = await openSession(b.url, 'calc', 'calc-r');
+      await session.firstLine;
+      await closeServer(server);
+      session.request.destroy();
+      await waitFor(async () => (await lookup(a.url, 'calc-r'))?.status === 'critical', { message: 'replica A to see it critical' });
+      expect((await http<InstanceJson[]>(`${a.url}/service/calc`)).body).toEqual([]);
+    });
+  },
+  ['redis', 'etcd'],
+);

@@ -201,6 +201,29 @@ describe('HealthCheckScheduler', () => {
     expect(scheduler.stats()).toMatchObject({ instances: 1, critical: 0 });
   });
 
+  it("probes a named endpoint at its own port; its failure makes only the endpoint critical and never deregisters the instance", async () => {
+    const grpcCheck: HealthCheck = { ...CHECK, type: 'grpc', service: '', deregisterCriticalAfterSeconds: 2 };
+    await store.upsert({ ...registration('calc-1', 8001), endpoints: { grpc: { port: 9001, protocol: 'grpc', check: grpcCheck } } });
+    prober.outcomes.set(9001, { ok: false, output: 'gRPC UNAVAILABLE' });
+    scheduler.tick();
+    await run(4000);
+    expect(prober.calls).toEqual(expect.arrayContaining([expect.objectContaining({ port: 9001, protocol: 'grpc' })]));
+    expect(await status('calc-1')).toMatchObject({
+      status: 'passing',
+      checkOutput: 'HTTP 200',
+      endpointHealth: { grpc: { status: 'critical', checkOutput: 'gRPC UNAVAILABLE' } },
+    });
+    expect(logged).toContain('calc/calc-1 endpoint grpc is critical: gRPC UNAVAILABLE (3 failures)');
+    expect(scheduler.stats()).toMatchObject({ instances: 2, critical: 1 });
+
+    await run(5000); // well past the endpoint check's deregisterCriticalAfterSeconds
+    expect(await status('calc-1')).toBeDefined();
+
+    prober.outcomes.delete(9001);
+    await run(2000);
+    expect((await status('calc-1'))?.endpointHealth?.grpc).toMatchObject({ status: 'passing', checkOutput: 'HTTP 200' });
+  });
+
   it('restarts the counters when the check changes', async () => {
     prober.outcomes.set(8001, { ok: false, output: 'HTTP 503' });
     await store.upsert(registration('calc-1', 8001));

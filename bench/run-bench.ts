@@ -1,4 +1,5 @@
 import { clientOverheadCase } from './cases/client-overhead.case';
+import { crashDetectionCases } from './cases/crash-detection.case';
 import { gatewayHopCases } from './cases/gateway-hop.case';
 import { lookupCases } from './cases/lookup.case';
 import { metricsCostCase } from './cases/metrics-cost.case';
@@ -23,6 +24,7 @@ export async function runBench(
     ['renewal', () => renewalCase(options)],
     ['lookup', () => lookupCases(options)],
     ['propagation', () => propagationCase(options)],
+    ['crash detection', () => crashDetectionCases(options)],
     ['client overhead', () => clientOverheadCase(options)],
     ['stores', () => import('./cases/store.case').then((stores) => stores.storeCases(options))],
     ['metrics cost', () => metricsCostCase(options)],

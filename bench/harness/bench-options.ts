@@ -10,6 +10,8 @@ export interface BenchOptions {
   propagationTries: number;
   /** Calls per side in the client-overhead case. */
   clientCalls: number;
+  /** Kills (and graceful stops) in the crash-detection case. */
+  crashTries: number;
 }
 
 export const FULL: BenchOptions = {
@@ -20,6 +22,7 @@ export const FULL: BenchOptions = {
   lookupSizes: [10, 1_000, 100_000],
   propagationTries: 20,
   clientCalls: 40_000,
+  crashTries: 20,
 };
 
 export const SMOKE: BenchOptions = {
@@ -30,4 +33,5 @@ export const SMOKE: BenchOptions = {
   lookupSizes: [10, 100],
   propagationTries: 2,
   clientCalls: 200,
+  crashTries: 2,
 };

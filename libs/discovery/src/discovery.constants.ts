@@ -1,5 +1,10 @@
 /** Resolved, defaults-merged options (see `resolveDiscoveryOptions`). @internal */
 export const DISCOVERY_CONFIG = Symbol('DISCOVERY_CONFIG');
+/**
+ * The gRPC call path's circuits, apart from the HTTP path's: an instance's broken gRPC server must
+ * not eject its HTTP address, nor the other way round. Both key by instance id. @internal
+ */
+export const GRPC_OUTLIER_EJECTION = Symbol('GRPC_OUTLIER_EJECTION');
 /** The {@link InstanceSource} the call path resolves instances from. */
 export const INSTANCE_SOURCE = Symbol('INSTANCE_SOURCE');
 /** Metadata key set by `@RemoteService`. @internal */

@@ -11,6 +11,9 @@ export const NAME_REQUIRED = (): string =>
 export const REGISTERED = (name: string, id: string, address: string): string =>
   `Registered ${name} as ${id} at ${address}`;
 
+export const ENDPOINT_REGISTERED = (id: string, name: string, address: string): string =>
+  `Registered endpoint ${name} of ${id} at ${address}`;
+
 export const REGISTERED_AGAIN = (id: string): string => `Registry reachable again; ${id} registered again`;
 
 export const REGISTRY_UNREACHABLE = (reason: string): string =>
@@ -41,8 +44,8 @@ export const REGISTRY_HTTP_ERROR = (method: string, url: string, status: number,
 export const REGISTRY_NETWORK_ERROR = (method: string, url: string, reason: string): string =>
   `Registry request ${method} ${url} failed: ${reason}`;
 
-export const DRAINING = (ids: readonly string[], graceMs: number): string =>
-  `Draining ${ids.join(', ')}: disabled at the registry; serving ${graceMs} ms more while clients stop picking it`;
+export const DRAINING = (id: string, graceMs: number): string =>
+  `Draining ${id}: disabled at the registry; serving ${graceMs} ms more while clients stop picking it`;
 
 export const DRAIN_NOT_MARKED = (id: string, reason: string): string =>
   `Could not mark ${id} disabled at the registry (${reason}); clients may call it until it deregisters`;
@@ -54,3 +57,12 @@ export const DRAIN_TIMED_OUT = (inFlight: number, ms: number): string =>
 
 export const CHECK_FALLBACK_TCP = (path: string): string =>
   `No GET ${path} route: registering a tcp health check instead (set the "check" option or DISCOVERY_CHECK_PATH to use an HTTP one)`;
+
+export const SESSION_OPEN = (id: string, url: string): string =>
+  `Session of ${id} open at ${url}: the registry sees a crash of this instance at once`;
+
+export const SESSION_LOST = (id: string, reason: string): string =>
+  `Session of ${id} lost (${reason}); reopening with backoff`;
+
+export const SESSION_UNAVAILABLE = (id: string, reason: string): string =>
+  `No session for ${id} yet (${reason}); retrying quietly, liveness still rests on renewals and checks`;

@@ -16,6 +16,7 @@ import { HeartbeatService } from './registration/heartbeat.service';
 import { InFlightRequests } from './registration/in-flight-requests';
 import { RegistrationService } from './registration/registration.service';
 import { RegistryHttpClient } from './registration/registry-http.client';
+import { RegistrySession } from './registration/registry-session';
 import { InstanceCache } from './resolution/instance-cache';
 import { DiscoveryMetrics } from './metrics/discovery.metrics';
 import { RegistryWatcher } from './resolution/registry-watcher';
@@ -52,6 +53,7 @@ const configProvider: Provider = {
     HeartbeatService,
     InFlightRequests,
     GracefulDrain,
+    RegistrySession,
     RegistrationService,
     // Stateless terminus helper provided here, so the indicator works without TerminusModule.
     HealthIndicatorService,

@@ -50,7 +50,8 @@ export type { GrpcCallOptions, GrpcClientOptions, GrpcModuleOptions } from './gr
 export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext } from './grpc/grpc-interceptor.interface';
 export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';
 export { RemoteGrpcError } from './errors/remote-grpc.error';
-export type { AdditionalEndpoint } from './registration/additional-endpoint.interface';
+export type { NamedEndpoint } from './registration/named-endpoint.interface';
+export type { RegisteredEndpoint, RegistrationState } from './registration/registration-state.interface';
 
 // Prometheus metrics: DiscoveryMetrics (provided by forRoot) and the module serving GET /metrics.
 export { DiscoveryMetrics } from './metrics/discovery.metrics';

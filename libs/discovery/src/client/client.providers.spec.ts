@@ -4,7 +4,8 @@ import { RemoteGet } from '../decorators/http-method.decorators';
 import { PathParam } from '../decorators/param.decorators';
 import { RemoteService } from '../decorators/remote-service.decorator';
 import { unimplemented } from '../decorators/unimplemented';
-import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from '../discovery.constants';
+import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION, INSTANCE_SOURCE } from '../discovery.constants';
+import { OutlierEjection } from '../resilience/outlier-ejection';
 import { AxiosTransport } from './axios.transport';
 import { CLIENT_EXPORTS, CLIENT_PROVIDERS, createTransport } from './client.providers';
 import { HTTP_TRANSPORT } from './http-transport.interface';
@@ -53,6 +54,9 @@ describe('CLIENT_PROVIDERS in a Nest container', () => {
     expect(calc).toBeInstanceOf(CalcClient);
     await expect(calc.add(40, 2)).resolves.toEqual({ result: 42 });
     expect(transport.size).toBe(1);
+    // An instance's gRPC endpoint fails apart from its HTTP address: two sets of circuits.
+    expect(app.get(GRPC_OUTLIER_EJECTION)).toBeInstanceOf(OutlierEjection);
+    expect(app.get(GRPC_OUTLIER_EJECTION)).not.toBe(app.get(OutlierEjection));
     await app.close();
     expect(transport.size).toBe(0);
   });

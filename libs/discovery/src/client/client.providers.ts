@@ -1,5 +1,5 @@
 import { Provider, Type } from '@nestjs/common';
-import { DISCOVERY_CONFIG } from '../discovery.constants';
+import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION } from '../discovery.constants';
 import { GrpcChannelPool } from '../grpc/channel-pool';
 import { GrpcClientFactory } from '../grpc/grpc-client.factory';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
@@ -22,6 +22,11 @@ export const CLIENT_PROVIDERS: Provider[] = [
   { provide: HTTP_TRANSPORT, useFactory: createTransport, inject: [DISCOVERY_CONFIG] },
   {
     provide: OutlierEjection,
+    useFactory: (config: ResolvedDiscoveryOptions) => new OutlierEjection(config.outlierEjection),
+    inject: [DISCOVERY_CONFIG],
+  },
+  {
+    provide: GRPC_OUTLIER_EJECTION,
     useFactory: (config: ResolvedDiscoveryOptions) => new OutlierEjection(config.outlierEjection),
     inject: [DISCOVERY_CONFIG],
   },

@@ -50,7 +50,7 @@ describe('InstanceLifecycle', () => {
     await server.close();
   });
 
-  it('closes the gRPC channel of a grpc endpoint that left, leaving HTTP pools alone', async () => {
+  it('closes the gRPC channel of an instance registered as grpc that left, leaving HTTP pools alone', async () => {
     const server = await startServer((_req, res) => json(res, 200, {}));
     const transport = new UndiciTransport();
     const channels = new GrpcChannelPool();
@@ -74,6 +74,39 @@ describe('InstanceLifecycle', () => {
     expect(channels.size).toBe(0);
     expect(channel.getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
     expect(transport.size).toBe(1);
+
+    lifecycle.onApplicationShutdown();
+    channels.close();
+    await transport.close();
+    await server.close();
+  });
+
+  it("closes both the HTTP pool and the grpc endpoint's channel of an instance that left, and a moved endpoint's channel", async () => {
+    const server = await startServer((_req, res) => json(res, 200, {}));
+    const transport = new UndiciTransport();
+    const channels = new GrpcChannelPool();
+    const ejection = new OutlierEjection({ consecutiveFailures: 1, cooldownMs: 60_000 });
+    const source = new ReportingSource();
+    const grpcEjection = new OutlierEjection({ consecutiveFailures: 1, cooldownMs: 60_000 });
+    const lifecycle = new InstanceLifecycle(source, transport, ejection, channels, grpcEjection);
+    lifecycle.onModuleInit();
+
+    const calc = instance('calc-1', server.port, { endpoints: { grpc: { protocol: 'grpc', port: 50051 } } });
+    await readText((await transport.send(calc, { method: 'GET', path: '/', timeoutMs: 1000 })).body);
+    const first = channels.get({ ...calc, protocol: 'grpc', port: 50051 });
+    grpcEjection.onFailure('calc-1');
+
+    // Same id, its gRPC server now on another port: the old channel goes, the HTTP pool stays.
+    const moved = instance('calc-1', server.port, { endpoints: { grpc: { protocol: 'grpc', port: 50052 } } });
+    source.listener!({ added: [moved], removed: [calc] });
+    expect(first.getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
+    expect(transport.size).toBe(1);
+    expect(grpcEjection.state('calc-1')).toBe('closed');
+
+    channels.get({ ...moved, protocol: 'grpc', port: 50052 });
+    source.listener!({ added: [], removed: [moved] });
+    expect(channels.size).toBe(0);
+    expect(transport.size).toBe(0);
 
     lifecycle.onApplicationShutdown();
     channels.close();

@@ -1,10 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import { INSTANCE_SOURCE } from '../discovery.constants';
+import { GRPC_OUTLIER_EJECTION, INSTANCE_SOURCE } from '../discovery.constants';
 import { GrpcChannelPool, grpcAddressOf } from '../grpc/channel-pool';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { HTTP_TRANSPORT, HttpTransport, originOf } from './http-transport.interface';
+import { atEndpoint, GRPC_ENDPOINT } from './protocol-view';
 
 /** The change events the registry-backed cache emits (duck-typed: custom sources may not). */
 interface ChangeReporting {
@@ -15,14 +16,27 @@ function reportsChanges(source: InstanceSource): source is InstanceSource & Chan
   return typeof (source as Partial<ChangeReporting>).onChange === 'function';
 }
 
-/** What a per-instance resource is kept by: the HTTP origin, or the gRPC address. */
-function endpointOf(instance: ServiceInstance): string {
-  return instance.protocol === 'grpc' ? `grpc://${grpcAddressOf(instance)}` : originOf(instance);
+/** A per-instance resource: the HTTP pool of its primary address, or the gRPC channel of its primary address or `grpc` endpoint. */
+interface Resource {
+  /** What it is kept by: the HTTP origin, or the gRPC address. */
+  readonly key: string;
+  /** The instance as the client that opened it saw it (at the endpoint's port for a named endpoint). */
+  readonly at: ServiceInstance;
+}
+
+function resourcesOf(instance: ServiceInstance): Resource[] {
+  const resources: Resource[] = [];
+  if (instance.protocol === 'grpc') resources.push({ key: `grpc://${grpcAddressOf(instance)}`, at: instance });
+  else resources.push({ key: originOf(instance), at: instance });
+  const grpc = atEndpoint(instance, GRPC_ENDPOINT);
+  if (grpc !== undefined && grpc.protocol === 'grpc') resources.push({ key: `grpc://${grpcAddressOf(grpc)}`, at: grpc });
+  return resources;
 }
 
 /**
- * When an instance leaves the cache, closes its HTTP connection pool or its gRPC channel and
- * forgets its circuit state, so none of them grows with churn. @internal
+ * When an instance leaves the cache, closes its HTTP connection pool and the gRPC channel of its
+ * `grpc` endpoint (or of its address, for one registered as gRPC) and forgets its circuit state on
+ * both call paths, so none of them grows with churn. @internal
  */
 @Injectable()
 export class InstanceLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -33,18 +47,22 @@ export class InstanceLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(HTTP_TRANSPORT) private readonly transport: HttpTransport,
     private readonly ejection: OutlierEjection,
     @Optional() private readonly channels?: GrpcChannelPool,
+    @Optional() @Inject(GRPC_OUTLIER_EJECTION) private readonly grpcEjection?: OutlierEjection,
   ) {}
 
   onModuleInit(): void {
     if (!reportsChanges(this.source)) return;
     this.unsubscribe = this.source.onChange(({ added, removed }) => {
       // Same address re-registered under a new id: keep its pool or channel.
-      const stillThere = new Set(added.map(endpointOf));
+      const stillThere = new Set(added.flatMap((instance) => resourcesOf(instance).map((resource) => resource.key)));
       for (const instance of removed) {
         this.ejection.forget(instance.id);
-        if (stillThere.has(endpointOf(instance))) continue;
-        if (instance.protocol === 'grpc') this.channels?.release(instance);
-        else this.transport.release?.(instance);
+        this.grpcEjection?.forget(instance.id);
+        for (const { key, at } of resourcesOf(instance)) {
+          if (stillThere.has(key)) continue;
+          if (at.protocol === 'grpc') this.channels?.release(at);
+          else this.transport.release?.(at);
+        }
       }
     });
   }

@@ -6,8 +6,8 @@ import { ProtocolView } from './protocol-view';
 import { InstanceFilter } from './service-request.interface';
 
 /**
- * Filtering before selection: candidates → the caller's protocols (HTTP callers take http/https
- * endpoints, gRPC callers grpc ones) → filter (tags/metadata) → drop ejected → avoid instances
+ * Filtering before selection: candidates → the caller's protocols (HTTP callers take instances at
+ * their http/https address, gRPC callers at their `grpc` endpoint) → filter (tags/metadata) → drop ejected → avoid instances
  * already tried in this call (when others remain) → prefer the caller's zone (when any remains) →
  * a list of one short-circuits → the strategy picks. Allocates nothing in the common case
  * (no filter, nothing ejected, no zone, first attempt). @internal
@@ -50,9 +50,7 @@ export class InstanceSelector {
     if (candidates.length === 0) return 'none registered';
     if (!candidates.some(isRoutable)) return `all ${candidates.length} registered are critical or drained`;
     const spoken = this.protocols ? this.protocols.of(candidates) : candidates;
-    if (spoken.length === 0) {
-      return `none of the ${candidates.length} registered speaks ${this.protocols!.protocols.join(' or ')}`;
-    }
+    if (spoken.length === 0) return this.protocols!.explainEmpty(candidates);
     const filtered = filter ? spoken.filter((instance) => matches(instance, filter)) : spoken;
     if (filtered.length === 0) return `none of ${spoken.length} match the filter`;
     return `all ${filtered.length} ejected after consecutive failures`;

@@ -25,8 +25,9 @@ export interface ResolvedGrpcOptions {
 }
 
 /**
- * One load-balanced gRPC client: which registered service to resolve (its `protocol: 'grpc'`
- * instances), which proto service it speaks, and how its calls behave.
+ * One load-balanced gRPC client: which registered service to resolve (each instance's `grpc`
+ * endpoint, or instances registered with `protocol: 'grpc'`), which proto service it speaks, and
+ * how its calls behave.
  *
  * @example
  * ```ts

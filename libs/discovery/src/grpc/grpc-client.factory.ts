@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InstanceSelector } from '../client/instance-selector';
-import { GRPC_PROTOCOLS, ProtocolView } from '../client/protocol-view';
+import { GRPC_ENDPOINT, GRPC_PROTOCOLS, ProtocolView } from '../client/protocol-view';
 import { DiscoveryConfigError } from '../config/discovery-config.error';
-import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from '../discovery.constants';
+import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION, INSTANCE_SOURCE } from '../discovery.constants';
 import { GRPC_STREAMING_METHOD, GRPC_UNKNOWN_METHOD, INVALID_GRPC_OPTION } from '../errors/error.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
@@ -34,13 +34,13 @@ export class GrpcClientFactory {
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
     @Inject(INSTANCE_SOURCE) source: InstanceSource,
-    ejection: OutlierEjection,
+    @Inject(GRPC_OUTLIER_EJECTION) ejection: OutlierEjection,
     channels: GrpcChannelPool,
     @Optional() metrics?: DiscoveryMetrics,
   ) {
     this.runtime = {
       source,
-      selector: new InstanceSelector(ejection, config.zone, new ProtocolView(GRPC_PROTOCOLS)),
+      selector: new InstanceSelector(ejection, config.zone, new ProtocolView(GRPC_PROTOCOLS, GRPC_ENDPOINT)),
       ejection,
       // Strategy state (round-robin position, latency averages) kept apart from the HTTP clients'.
       strategies: new StrategyRegistry(),

@@ -89,6 +89,23 @@ describe('GrpcServiceClient (real gRPC servers)', () => {
     expect(channels.size).toBe(2);
   });
 
+  it("calls each instance at its named grpc endpoint, and not one whose grpc endpoint is critical", async () => {
+    const [a, b] = await Promise.all([server('a'), server('b')]);
+    const grpcAt = (port: number) => ({ grpc: { protocol: 'grpc' as const, port } });
+    source.set('calc', [
+      instance('calc-a', 1, { endpoints: grpcAt(a.port) }),
+      instance('calc-b', 2, { endpoints: grpcAt(b.port), endpointHealth: { grpc: { status: 'critical' } } }),
+    ]);
+    const { client, channels } = harness();
+    for (let i = 0; i < 4; i++) {
+      const result = await client.callWithMetadata('Add', { a: i, b: 1 });
+      expect(result.instance).toMatchObject({ id: 'calc-a', protocol: 'grpc', port: a.port });
+    }
+    expect(a.calls).toHaveLength(4);
+    expect(b.calls).toHaveLength(0);
+    expect(channels.size).toBe(1);
+  });
+
   it('throws NoAvailableInstanceError when no instance speaks gRPC', async () => {
     source.set('calc', [instance('http-a', 1)]);
     const { client } = harness({ retries: 0 });

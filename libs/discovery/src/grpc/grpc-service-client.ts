@@ -74,9 +74,10 @@ class GrpcCall implements GrpcCallContext {
 
 /**
  * A load-balanced gRPC client of one registered service, typed by the generated service definition
- * `D` (e.g. `CalculatorDefinition`). Each call resolves the service's `grpc` instances from the
- * instance cache, goes through the same selection, strategies, outlier ejection and retry rules as
- * HTTP calls, and runs on the instance's pooled channel with a deadline covering all its attempts.
+ * `D` (e.g. `CalculatorDefinition`). Each call resolves the service's instances from the instance
+ * cache, each at its named `grpc` endpoint (see `ProtocolView`), goes through the same selection,
+ * strategies, outlier ejection and retry rules as HTTP calls, and runs on the endpoint's pooled
+ * channel with a deadline covering all its attempts.
  *
  * Retries, on another instance: UNAVAILABLE (and DEADLINE_EXCEEDED, while the deadline leaves time)
  * for methods declared idempotent; any method when the call provably never left (no connection).

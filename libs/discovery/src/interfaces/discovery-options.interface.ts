@@ -111,7 +111,7 @@ export interface DiscoveryModuleOptions {
   /**
    * The active health check sent with every registration and renewal: by default an HTTP GET of the
    * app's `/health` (see {@link HealthCheckOptions}); `false` registers none. Endpoints added with
-   * `RegistrationService.addEndpoint` get one of their own (gRPC: grpc.health.v1, else tcp), and none
+   * `RegistrationService.addEndpoint` (named endpoints) get one of their own (gRPC: grpc.health.v1, else tcp), and none
    * when this is `false`. Default on; `DISCOVERY_CHECK=false` turns it off.
    */
   check?: HealthCheckOptions | false;

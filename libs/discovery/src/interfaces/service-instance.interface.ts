@@ -1,5 +1,8 @@
-/** Transport a registered endpoint speaks. */
+/** Transport an instance's primary address speaks. */
 export type InstanceProtocol = 'http' | 'https' | 'grpc';
+
+/** Transport a named endpoint speaks: an instance's protocols, or plain TCP (a raw socket listener). */
+export type EndpointProtocol = InstanceProtocol | 'tcp';
 
 /**
  * Health of an instance as the registry sees it: `passing` until its active check fails several
@@ -44,9 +47,31 @@ export interface InstanceOverrides {
 }
 
 /**
- * One live instance of a service, exactly as the registry returns it. Callers only route to
- * instances that are `passing` and not drained (`enabled !== false`); the fields added with
- * health checks and operator controls are optional so older registries' answers still fit.
+ * Another listener of the same running app (its gRPC server, say), reached at the instance's host
+ * on its own port. It is renewed, drained and removed with the instance; its own check decides only
+ * whether it is routable for its protocol.
+ */
+export interface InstanceEndpoint {
+  port: number;
+  protocol: EndpointProtocol;
+  /** The check the registry runs against the instance's host and this port, when it has one. */
+  check?: InstanceHealthCheck;
+}
+
+/** What the registry concluded about one named endpoint's check; an endpoint with no entry is passing. */
+export interface EndpointHealth {
+  status: InstanceStatus;
+  /** When `status` last changed (ISO-8601). */
+  statusSince?: string;
+  /** The last probe's outcome, e.g. `SERVING`. */
+  checkOutput?: string;
+}
+
+/**
+ * One live instance of a service (one running app), exactly as the registry returns it. Callers
+ * only route to instances that are `passing` and not drained (`enabled !== false`), and to a named
+ * endpoint only while its own check passes too; the fields added with health checks, operator
+ * controls and named endpoints are optional so older registries' answers still fit.
  */
 export interface ServiceInstance {
   id: string;
@@ -70,6 +95,13 @@ export interface ServiceInstance {
   statusSince?: string;
   /** The last probe's outcome, e.g. `HTTP 200`. */
   checkOutput?: string;
+  /**
+   * The app's other listeners by name (`grpc`…); the top-level address is its primary (HTTP) one.
+   * A gRPC client calls `host:endpoints.grpc.port`.
+   */
+  endpoints?: Record<string, InstanceEndpoint>;
+  /** The registry's view of each named endpoint's check (no entry: passing). */
+  endpointHealth?: Record<string, EndpointHealth>;
   /** ISO-8601 */
   registeredAt: string;
   /** ISO-8601 */

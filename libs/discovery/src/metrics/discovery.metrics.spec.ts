@@ -157,6 +157,23 @@ describe('DiscoveryMetrics on the call path (real servers)', () => {
     expect(await value(metrics, 'discovery_known_instances', { service: 'svc', protocol: 'http' })).toBe(1);
   });
 
+  it('counts an instance under each protocol it can be called over, a critical endpoint not', async () => {
+    const cfg = config();
+    const cache = new InstanceCache(cfg, new RegistryHttpClient(cfg));
+    const metrics = new DiscoveryMetrics(cfg, undefined, cache);
+    metrics.onModuleInit();
+    closers.push(() => metrics.onModuleDestroy());
+    const grpc = { grpc: { protocol: 'grpc' as const, port: 50051 } };
+    cache.applySnapshot(1, {
+      calc: [
+        instance('a', 1, { name: 'calc', endpoints: grpc }),
+        instance('b', 2, { name: 'calc', endpoints: grpc, endpointHealth: { grpc: { status: 'critical' } } }),
+      ],
+    });
+    expect(await value(metrics, 'discovery_known_instances', { service: 'calc', protocol: 'http' })).toBe(2);
+    expect(await value(metrics, 'discovery_known_instances', { service: 'calc', protocol: 'grpc' })).toBe(1);
+  });
+
   it('records nothing when disabled', async () => {
     const ok = await startServer((_req, res) => json(res, 200, {}));
     servers.push(ok);

@@ -2,8 +2,10 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@ne
 import { Gauge, Registry } from 'prom-client';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
+import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { RegistrationService } from '../registration/registration.service';
 import { InstanceCache } from '../resolution/instance-cache';
+import { isEndpointRoutable } from '../resolution/routable';
 import { CallProtocol } from './call-outcome';
 import { HTTP_SERVER_DURATION, LATENCY_BUCKETS_SECONDS } from './http-server.metric';
 import { CounterFamily, HistogramFamily } from './metric-cells';
@@ -22,7 +24,8 @@ import { ClientFamilies, ServiceCallMetrics } from './service-call.metrics';
  * - `discovery_client_retries_total{service,protocol}`, `discovery_client_ejections_total{service,protocol}`.
  * - `discovery_registration_registered` (1/0), `discovery_registration_last_renewal_age_seconds`
  *   (`+Inf` before the first success): this app's own registration, when it registers.
- * - `discovery_known_instances{service,protocol}`: passing instances in the local cache.
+ * - `discovery_known_instances{service,protocol}`: passing instances in the local cache, under each
+ *   protocol they can be called over: their primary one, and their named endpoints' while routable.
  * - `http_server_request_duration_seconds{method,route,status_code}`: this app's inbound requests
  *   (with `DiscoveryMetricsModule`), and the process metrics (`process_*`, `nodejs_*`).
  *
@@ -154,17 +157,28 @@ export class DiscoveryMetrics implements OnModuleInit, OnModuleDestroy {
   private cacheGauge(cache: InstanceCache): void {
     new Gauge({
       name: 'discovery_known_instances',
-      help: 'Passing instances in this app\'s cache of the registry, by service and protocol.',
+      help: 'Passing instances in this app\'s cache of the registry, by service and by protocol they can be called over (an instance with a gRPC endpoint counts under http and grpc).',
       labelNames: ['service', 'protocol'],
       registers: [this.registry],
       collect() {
         this.reset();
         for (const [service, instances] of Object.entries(cache.snapshot())) {
           const counts = new Map<string, number>();
-          for (const instance of instances) counts.set(instance.protocol, (counts.get(instance.protocol) ?? 0) + 1);
+          for (const instance of instances) {
+            for (const protocol of protocolsOf(instance)) counts.set(protocol, (counts.get(protocol) ?? 0) + 1);
+          }
           for (const [protocol, count] of counts) this.set({ service, protocol }, count);
         }
       },
     });
   }
+}
+
+/** The protocols an instance can be called over: its primary one and its routable named endpoints', once each. */
+function protocolsOf(instance: ServiceInstance): Set<string> {
+  const protocols = new Set<string>([instance.protocol]);
+  for (const name in instance.endpoints) {
+    if (isEndpointRoutable(instance, name)) protocols.add(instance.endpoints[name].protocol);
+  }
+  return protocols;
 }

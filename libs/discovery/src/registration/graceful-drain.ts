@@ -11,7 +11,7 @@ const MARK_TIMEOUT_MS = 1500;
 
 /**
  * The first half of a graceful stop, run before the instance deregisters and before Nest closes the
- * HTTP server: (1) mark every endpoint `enabled: false` at the registry, which pushes the change to
+ * HTTP server: (1) mark the instance (all its endpoints) `enabled: false` at the registry, which pushes the change to
  * every client's cache through the watch long poll; (2) keep serving for `drainGraceMs` while those
  * caches stop picking it; (3) wait until no HTTP request is in flight. All of it within
  * `drainTimeoutMs`, so a dead registry or a stuck request cannot hang shutdown. @internal
@@ -26,18 +26,16 @@ export class GracefulDrain {
     private readonly inFlight: InFlightRequests,
   ) {}
 
-  /** Drains the endpoints `ids` of service `name`; never throws. */
-  async run(name: string, ids: readonly string[]): Promise<void> {
+  /** Drains instance `id` of service `name`; never throws. */
+  async run(name: string, id: string): Promise<void> {
     const budget = this.config.drainTimeoutMs;
     if (budget <= 0) return;
     const startedAt = Date.now();
     const remaining = (): number => Math.max(0, startedAt + budget - Date.now());
 
-    const marked = await Promise.all(ids.map((id) => this.markDisabled(name, id, Math.min(MARK_TIMEOUT_MS, budget))));
-    const drained = ids.filter((_, i) => marked[i]);
     // Without a registry that took the drain, no client learns of it: waiting would only delay the stop.
-    if (drained.length > 0) {
-      this.logger.log(DRAINING(drained, this.config.drainGraceMs));
+    if (await this.markDisabled(name, id, Math.min(MARK_TIMEOUT_MS, budget))) {
+      this.logger.log(DRAINING(id, this.config.drainGraceMs));
       await delay(Math.min(this.config.drainGraceMs, remaining()));
     }
     if (await this.inFlight.idle(remaining())) this.logger.log(DRAINED(Date.now() - startedAt));

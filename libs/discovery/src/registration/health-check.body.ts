@@ -1,7 +1,7 @@
 import { resolveHealthCheck } from '../config/resolve-health-check';
 import { ResolvedHealthCheck } from '../interfaces/discovery-options.interface';
 import { HealthCheckType } from '../interfaces/service-instance.interface';
-import { AdditionalEndpoint } from './additional-endpoint.interface';
+import { NamedEndpoint } from './named-endpoint.interface';
 import { HealthCheckBody } from './registry-api.interface';
 
 /** Whether the app serves `GET path`; undefined when the HTTP adapter cannot tell. @internal */
@@ -23,14 +23,14 @@ export function mainCheckBody(check: ResolvedHealthCheck | false, servesGet: Rou
 }
 
 /**
- * An additional endpoint's `check`: its own when it sets one, else a probe of the endpoint's
+ * A named endpoint's `check`: its own when it sets one, else a probe of the endpoint's
  * protocol — grpc.health.v1 for gRPC, a TCP connect otherwise (the app's HTTP health path may not be
  * served on another port) — with the main check's interval and thresholds. None when the main check
  * is off and the endpoint sets none, or when it sets `false`. @internal
  */
 export function endpointCheckBody(
   main: ResolvedHealthCheck | false,
-  endpoint: AdditionalEndpoint,
+  endpoint: NamedEndpoint,
 ): HealthCheckBody | undefined {
   if (endpoint.check === false || (main === false && endpoint.check === undefined)) return undefined;
   const type: HealthCheckType = endpoint.check?.type ?? (endpoint.protocol === 'grpc' ? 'grpc' : 'tcp');

@@ -79,16 +79,16 @@ describe('RegistrationService health checks', () => {
     expect(listed.check?.path).toBeUndefined();
   });
 
-  it('registers no check with check: false, and none for its extra endpoints', async () => {
+  it('registers no check with check: false, and none for its named endpoints', async () => {
     app = await bootApp(options('unchecked', { check: false }), true);
     const service = app.get(RegistrationService);
     await waitFor(() => service.state().registered, { message: 'registered' });
     service.addEndpoint({ protocol: 'grpc', port: 50098 });
-    const listed = await waitFor(async () => {
-      const list = await listAll(registry.url, 'unchecked');
-      return list.length === 2 ? list : undefined;
-    }, { message: 'both endpoints registered' });
-    expect(listed.map((i) => i.check)).toEqual([undefined, undefined]);
+    const listed = await waitFor(async () => (await listAll(registry.url, 'unchecked')).find((i) => i.endpoints?.grpc), {
+      message: 'the grpc endpoint registered',
+    });
+    expect(listed.check).toBeUndefined();
+    expect(listed.endpoints?.grpc).toEqual({ protocol: 'grpc', port: 50098 });
   });
 
   it('gives a gRPC endpoint a grpc.health.v1 check with the main check interval', async () => {
@@ -96,12 +96,11 @@ describe('RegistrationService health checks', () => {
     const service = app.get(RegistrationService);
     await waitFor(() => service.state().registered, { message: 'registered' });
     service.addEndpoint({ protocol: 'grpc', port: 50097 });
-    const grpc = await waitFor(async () => (await listAll(registry.url, 'dual-checked')).find((i) => i.protocol === 'grpc'), {
-      message: 'grpc endpoint registered',
+    const listed = await waitFor(async () => (await listAll(registry.url, 'dual-checked')).find((i) => i.endpoints?.grpc), {
+      message: 'the grpc endpoint registered',
     });
-    expect(grpc.check).toMatchObject({ type: 'grpc', service: '', intervalSeconds: 7 });
-    const http = (await listAll(registry.url, 'dual-checked')).find((i) => i.protocol === 'http');
-    expect(http?.check).toMatchObject({ type: 'http', path: '/health', intervalSeconds: 7 });
+    expect(listed.endpoints?.grpc.check).toMatchObject({ type: 'grpc', service: '', intervalSeconds: 7 });
+    expect(listed.check).toMatchObject({ type: 'http', path: '/health', intervalSeconds: 7 });
   });
 
   it('rejects a bad endpoint check at addEndpoint, naming the field', async () => {

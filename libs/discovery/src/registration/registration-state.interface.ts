@@ -1,3 +1,5 @@
+import { EndpointProtocol } from '../interfaces/service-instance.interface';
+
 /** A read-only view of this app's registration, for health checks and info endpoints. */
 export interface RegistrationState {
   /** False when the module was configured with `register: false`. */
@@ -13,16 +15,15 @@ export interface RegistrationState {
   readonly lastRenewalAt: Date | undefined;
   /** Message of the last failed attempt; cleared by the next success. */
   readonly lastError: string | undefined;
-  /** Endpoints registered beside the main one (`RegistrationService.addEndpoint`). */
+  /** The app's named endpoints (`RegistrationService.addEndpoint`), registered with the instance. */
   readonly endpoints: readonly RegisteredEndpoint[];
   /** True once a graceful stop began: the instance drains, then deregisters. */
   readonly stopping: boolean;
 }
 
-/** An endpoint registered beside the main one. */
+/** A named endpoint of this app's instance (`endpoints.<name>` of its registration). */
 export interface RegisteredEndpoint {
-  /** Undefined until the main registration has an id. */
-  readonly id: string | undefined;
-  readonly protocol: string;
+  readonly name: string;
+  readonly protocol: EndpointProtocol;
   readonly port: number;
 }

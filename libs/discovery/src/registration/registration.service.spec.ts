@@ -79,36 +79,64 @@ describe('RegistrationService', () => {
     expect((await listService(registry.url, 'late'))[0]?.id).toBe(service.state().instanceId);
   });
 
-  it('registers an extra endpoint beside the main one, renews it, and removes both on shutdown', async () => {
+  it('registers a named endpoint with the one instance, renews it, and removes the instance on shutdown', async () => {
     registry = await startTestRegistry({ port });
     app = await bootApp(options('dual', { metadata: { zone: 'eu' } }));
     const service = app.get(RegistrationService);
-    await waitFor(() => service.state().registered, { message: 'main endpoint registered' });
-    service.addEndpoint({ protocol: 'grpc', port: 50099, metadata: { codec: 'proto' } });
+    await waitFor(() => service.state().registered, { message: 'registered' });
+    const id = service.state().instanceId;
+    service.addEndpoint({ protocol: 'grpc', port: 50099 });
     const url = registry.url;
-    const listed = await waitFor(async () => {
+    // Added while registered: renewed at once, well within one 100 ms heartbeat... or ten.
+    const [listed, ...others] = await waitFor(async () => {
       const list = await listService(url, 'dual');
-      return list.length === 2 ? list : undefined;
-    }, { message: 'both endpoints registered' });
-    const main = listed.find((i) => i.protocol === 'http')!;
-    const grpc = listed.find((i) => i.protocol === 'grpc')!;
-    expect(grpc).toMatchObject({ id: `${main.id}-grpc`, host: '127.0.0.1', port: 50099, metadata: { zone: 'eu', codec: 'proto' } });
-    expect(service.state().endpoints).toEqual([{ id: `${main.id}-grpc`, protocol: 'grpc', port: 50099 }]);
+      return list[0]?.endpoints?.grpc ? list : undefined;
+    }, { timeoutMs: 1000, message: 'the grpc endpoint registered' });
+    expect(others).toEqual([]);
+    expect(listed).toMatchObject({ id, protocol: 'http', metadata: { zone: 'eu' }, endpoints: { grpc: { protocol: 'grpc', port: 50099 } } });
+    expect(service.state().endpoints).toEqual([{ name: 'grpc', protocol: 'grpc', port: 50099 }]);
 
-    // Renewed with the main one: a registry that lost its state gets both back.
+    // Renewed with the instance: a registry that lost its state gets it back, endpoint included.
     await registry.close();
     registry = await startTestRegistry({ port, dataDir: mkdtempSync(join(tmpdir(), 'discovery-empty-')) });
-    await waitFor(async () => (await listService(url, 'dual')).length === 2, { timeoutMs: 2000, message: 'both registered again' });
+    const back = await waitFor(async () => (await listService(url, 'dual'))[0], { timeoutMs: 2000, message: 'registered again' });
+    expect(back).toMatchObject({ id, endpoints: { grpc: { port: 50099 } } });
 
     await app.close();
     app = undefined;
     expect(await listService(url, 'dual')).toEqual([]);
   });
 
-  it('refuses an extra endpoint without a valid port', async () => {
+  it('names an endpoint by its protocol unless told, and replaces one added again under its name', async () => {
+    registry = await startTestRegistry({ port });
+    app = await bootApp(options('named'));
+    const service = app.get(RegistrationService);
+    service.addEndpoint({ protocol: 'grpc', port: 50090 });
+    service.addEndpoint({ name: 'admin', protocol: 'http', port: 50091, check: false });
+    service.addEndpoint({ protocol: 'grpc', port: 50092 });
+    expect(service.state().endpoints).toEqual([
+      { name: 'grpc', protocol: 'grpc', port: 50092 },
+      { name: 'admin', protocol: 'http', port: 50091 },
+    ]);
+    const listed = await waitFor(async () => (await listService(registry!.url, 'named')).find((i) => i.endpoints?.grpc?.port === 50092), {
+      message: 'registered with its endpoints, the replaced one renewed',
+    });
+    expect(listed.endpoints).toEqual({
+      grpc: expect.objectContaining({ protocol: 'grpc', port: 50092 }),
+      admin: { protocol: 'http', port: 50091 },
+    });
+  });
+
+  it('refuses a named endpoint without a valid port or name', async () => {
     registry = await startTestRegistry({ port });
     app = await bootApp(options('bad-endpoint'));
-    expect(() => app!.get(RegistrationService).addEndpoint({ protocol: 'grpc', port: 0 })).toThrow(/port must be an integer/);
+    const service = app.get(RegistrationService);
+    expect(() => service.addEndpoint({ protocol: 'grpc', port: 0 })).toThrow(/port must be an integer/);
+    expect(() => service.addEndpoint({ name: 'Grpc', protocol: 'grpc', port: 1 })).toThrow(/name must match/);
+    expect(() => service.addEndpoint({ protocol: 'udp' as 'tcp', port: 1 })).toThrow(/protocol must be one of/);
+    for (let i = 0; i < 8; i++) service.addEndpoint({ name: `e${i}`, protocol: 'tcp', port: 1000 + i });
+    expect(() => service.addEndpoint({ name: 'e8', protocol: 'tcp', port: 1008 })).toThrow(/at most 8/);
+    expect(() => service.addEndpoint({ name: 'e7', protocol: 'tcp', port: 2007 })).not.toThrow();
   });
 
   it('shuts down promptly when the registry is gone', async () => {

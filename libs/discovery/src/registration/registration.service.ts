@@ -13,6 +13,7 @@ import {
   CHECK_FALLBACK_TCP,
   DEREGISTER_FAILED,
   DEREGISTERED,
+  ENDPOINT_REGISTERED,
   NO_HTTP_SERVER,
   REGISTERED,
   REGISTERED_AGAIN,
@@ -20,15 +21,16 @@ import {
 } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { InstanceCache } from '../resolution/instance-cache';
-import { AdditionalEndpoint } from './additional-endpoint.interface';
-import { AdditionalEndpoints } from './additional-endpoints';
 import { GracefulDrain } from './graceful-drain';
 import { mainCheckBody } from './health-check.body';
 import { HeartbeatService } from './heartbeat.service';
 import { InFlightRequests } from './in-flight-requests';
 import { listeningPort } from './listening-port';
+import { NamedEndpoint } from './named-endpoint.interface';
+import { NamedEndpoints } from './named-endpoints';
 import { HealthCheckBody, RegisterBody, RegisterResult } from './registry-api.interface';
 import { RegistryHttpClient } from './registry-http.client';
+import { RegistrySession } from './registry-session';
 import { RegistrationState } from './registration-state.interface';
 
 /** Shutdown must never hang on a dead registry: past this, the TTL cleans up instead. */
@@ -37,15 +39,17 @@ const DEREGISTER_TIMEOUT_MS = 1500;
 /**
  * Registers this app with the registry once its HTTP server listens, keeps the registration alive
  * (see {@link HeartbeatService}) and removes it on shutdown (`app.enableShutdownHooks()` or
- * `app.close()`). Every renewal carries the full instance and its health check, so a registry that
- * lost its state simply registers the instance again, under the same id. Extra endpoints (a gRPC
- * server) added with {@link addEndpoint} are registered, renewed and removed beside the main one.
- * Does nothing with `register: false`.
+ * `app.close()`). The app is one instance: one registration, one id, its HTTP address as the
+ * primary one and its other listeners (a gRPC server, added with {@link addEndpoint}) as named
+ * endpoints of it. Every renewal carries the full instance, endpoints and health checks included,
+ * so a registry that lost its state simply registers the instance again, under the same id. Once
+ * registered it holds a session with the registry (see `RegistrySession`), so a crash is noticed at
+ * once. Does nothing with `register: false`.
  *
- * A graceful stop drains before it deregisters (see `GracefulDrain`): it runs in
- * `beforeApplicationShutdown`, while the HTTP server still serves, because Nest closes the server
- * right after that hook; the clients' connection pools and watch are closed after the server, in
- * `onApplicationShutdown`, so requests still being served can call other services.
+ * A graceful stop drains before it deregisters (see `GracefulDrain`), then closes the session: it
+ * runs in `beforeApplicationShutdown`, while the HTTP server still serves, because Nest closes the
+ * server right after that hook; the clients' connection pools and watch are closed after the server,
+ * in `onApplicationShutdown`, so requests still being served can call other services.
  *
  * @example
  * const { registered, instanceId } = app.get(RegistrationService).state();
@@ -62,7 +66,7 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   private deregistered = false;
   private started = false;
   private announced = false;
-  private readonly endpoints: AdditionalEndpoints;
+  private readonly endpoints: NamedEndpoints;
   /** The main endpoint's check, settled once the app's routes are known. */
   private check: HealthCheckBody | undefined;
 
@@ -73,11 +77,12 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
     private readonly heartbeat: HeartbeatService,
     private readonly drain: GracefulDrain,
     private readonly inFlight: InFlightRequests,
+    private readonly session: RegistrySession,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.instanceId = config.instanceId;
     this.port = config.port;
-    this.endpoints = new AdditionalEndpoints(config.check);
+    this.endpoints = new NamedEndpoints(config.check);
   }
 
   /** A snapshot of the registration's state. `registered` stays true for a TTL after the last success. */
@@ -93,18 +98,22 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       port: this.port,
       lastRenewalAt: this.lastRenewalAt,
       lastError: this.lastError,
-      endpoints: this.endpoints.state(this.instanceId),
+      endpoints: this.endpoints.state(),
       stopping: this.stopping.signal.aborted,
     };
   }
 
   /**
-   * Registers a second endpoint of this app (e.g. its gRPC server) beside the main one: same name,
-   * host, tags, weight and TTL; its own protocol and port; id `<main id><idSuffix>`. Call it once the
-   * endpoint listens; if registration is already running, it is registered at once. Its health check
-   * defaults to grpc.health.v1 for gRPC and a TCP connect otherwise (see {@link AdditionalEndpoint.check}).
+   * Adds a named endpoint to this app's instance (e.g. its gRPC server, `endpoints.grpc`): reached at
+   * the instance's host on its own port, with its own health check (grpc.health.v1 for gRPC, a TCP
+   * connect otherwise; see {@link NamedEndpoint.check}). Call it once the listener is bound, with the
+   * port it got; if the app is already registered, the registration is renewed at once. Adding a
+   * name again replaces that endpoint. Throws on a bad name, port or check.
+   *
+   * @example
+   * registration.addEndpoint({ protocol: 'grpc', port: grpcServer.port });
    */
-  addEndpoint(endpoint: AdditionalEndpoint): void {
+  addEndpoint(endpoint: NamedEndpoint): void {
     this.endpoints.add(endpoint);
     // Already heartbeating: renew now rather than a heartbeat later.
     if (this.started && !this.stopping.signal.aborted) this.heartbeat.start(() => this.renew());
@@ -122,8 +131,8 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   /**
    * The graceful stop: no more renewals (one could re-register a drained instance), drain (disabled at
    * the registry, a propagation grace, in-flight requests finished — bounded by `drainTimeoutMs`),
-   * then deregister. Each registry call is bounded, so a dead registry delays shutdown by at most a
-   * few seconds; the TTL removes what could not be deregistered.
+   * then deregister, then close the session. Each registry call is bounded, so a dead registry delays
+   * shutdown by at most a few seconds; the TTL removes what could not be deregistered.
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.config.register) return;
@@ -131,20 +140,18 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
     await this.heartbeat.stop();
     const id = this.instanceId;
     const name = this.config.name;
-    if (id === undefined || this.lastRenewalAt === undefined || !name) return;
-    const ids = [id, ...this.endpoints.registeredIds(id)];
-    await this.drain.run(name, ids);
-    this.deregistered = true;
-    await Promise.all(
-      ids.map(async (each) => {
-        try {
-          await this.registry.deregister(name, each, DEREGISTER_TIMEOUT_MS);
-          this.logger.log(DEREGISTERED(each));
-        } catch (error) {
-          this.logger.warn(DEREGISTER_FAILED(each, message(error)));
-        }
-      }),
-    );
+    if (id !== undefined && this.lastRenewalAt !== undefined && name) {
+      await this.drain.run(name, id);
+      this.deregistered = true;
+      try {
+        await this.registry.deregister(name, id, DEREGISTER_TIMEOUT_MS);
+        this.logger.log(DEREGISTERED(id));
+      } catch (error) {
+        this.logger.warn(DEREGISTER_FAILED(id, message(error)));
+      }
+    }
+    // Only now: a session that ends while the instance is still registered reads as a crash.
+    await this.session.close();
   }
 
   /**
@@ -153,31 +160,26 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
    */
   async renew(): Promise<void> {
     try {
-      const main = this.body();
-      const result = await this.registry.register(main, this.cache.revision);
-      const id = (this.instanceId = result.instance.id);
+      const body = this.body();
+      const result = await this.registry.register(body, this.cache.revision);
+      const { name, id } = result.instance;
+      this.instanceId = id;
       this.absorb(result);
-      // The main registration alone makes the app registered: a failing extra endpoint must not
-      // make its health look down to the registry probing it.
       this.lastRenewalAt = new Date();
       if (!this.announced) {
         this.announced = true;
-        this.logger.log(REGISTERED(result.instance.name, id, this.address(this.config.protocol, this.port)));
+        this.logger.log(REGISTERED(name, id, this.address(this.config.protocol, this.port)));
       } else if (this.failing || result.status === 201) {
         // 201 on a renewal: the registry had lost us (restart without state) and took us back.
         this.logger.log(REGISTERED_AGAIN(id));
       }
-      // One after the other, so the cache never takes an older revision after a newer one.
-      for (const entry of this.endpoints) {
-        const answer = await this.registry.register(this.endpoints.body(entry, main, id), this.cache.revision);
-        this.absorb(answer);
-        if (!entry.registered) {
-          entry.registered = true;
-          this.logger.log(REGISTERED(answer.instance.name, answer.instance.id, this.address(entry.endpoint.protocol, entry.endpoint.port)));
-        }
+      for (const endpoint of this.endpoints.markRegistered(body.endpoints)) {
+        this.logger.log(ENDPOINT_REGISTERED(id, endpoint.name, this.address(endpoint.protocol, endpoint.port)));
       }
       this.lastError = undefined;
       this.failing = false;
+      // A no-op while it is open; not once a graceful stop began, which closes it.
+      if (!this.stopping.signal.aborted) this.session.open(name, id);
     } catch (error) {
       this.lastError = message(error);
       if (!this.failing) this.logger.warn(REGISTRY_UNREACHABLE(this.lastError));
@@ -226,6 +228,7 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
 
   private body(): RegisterBody {
     const { name, host, protocol, tags, metadata, weight, ttlSeconds, zone } = this.config;
+    const endpoints = this.endpoints.body();
     return {
       ...(this.instanceId !== undefined && { id: this.instanceId }),
       name: name as string,
@@ -238,6 +241,7 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       weight,
       ttlSeconds,
       ...(this.check && { check: this.check }),
+      ...(endpoints && { endpoints }),
     };
   }
 }

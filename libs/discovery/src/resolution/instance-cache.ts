@@ -19,8 +19,16 @@ export type InstanceCacheListener = (change: InstanceCacheChange) => void;
 const FAILED_LOOKUP_HOLD_MS = 1000;
 const EMPTY: readonly ServiceInstance[] = Object.freeze([]);
 
-/** Same id but a new address is a different endpoint for whoever pooled connections to it. */
-const endpointKey = (i: ServiceInstance): string => `${i.id}\u0000${i.protocol}://${i.host}:${i.port}`;
+/**
+ * Same id but a new address (its own, or a named endpoint's port) is a different endpoint for whoever
+ * pooled connections to it.
+ */
+const endpointKey = (i: ServiceInstance): string => {
+  const key = `${i.id}\u0000${i.protocol}://${i.host}:${i.port}`;
+  if (i.endpoints === undefined) return key;
+  const ports = Object.entries(i.endpoints).map(([name, e]) => `${name}=${e.protocol}:${e.port}`);
+  return `${key}\u0000${ports.sort().join(',')}`;
+};
 const routableOnly = (list: readonly ServiceInstance[]): readonly ServiceInstance[] => Object.freeze(list.filter(isRoutable));
 
 /**

@@ -15,6 +15,13 @@ describe('loadCalcConfig', () => {
     expect(loadCalcConfig({ GRPC_HOST: '::' }).grpcHost).toBe('::');
   });
 
+  it('gives gRPC a free port too when PORT is 0, unless GRPC_PORT is set', () => {
+    expect(loadCalcConfig({ PORT: '0' })).toMatchObject({ port: 0, grpcPort: 0 });
+    expect(loadCalcConfig({ PORT: '0', GRPC_PORT: '' })).toMatchObject({ port: 0, grpcPort: 0 });
+    expect(loadCalcConfig({ PORT: '0', GRPC_PORT: '50061' })).toMatchObject({ port: 0, grpcPort: 50061 });
+    expect(loadCalcConfig({ PORT: '3201' })).toMatchObject({ port: 3201, grpcPort: 50051 });
+  });
+
   it('fails naming the variable', () => {
     expect(() => loadCalcConfig({ GRPC_PORT: '70000' })).toThrow(/^GRPC_PORT must be an integer/);
   });

@@ -2,7 +2,7 @@
 export interface CalcConfig {
   port: number;
   host: string;
-  /** gRPC port (0 = a free one). */
+  /** gRPC port (0 = a free one). Default: a free one when `PORT` is 0, else 50051. */
   grpcPort: number;
   /** gRPC bind address. */
   grpcHost: string;
@@ -21,10 +21,12 @@ function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
 /** Fails fast, naming the variable, on a bad value. */
 export function loadCalcConfig(env: NodeJS.ProcessEnv = process.env): CalcConfig {
   const host = env.HOST || '0.0.0.0';
+  const httpPort = port('PORT', 3200, env);
   return {
-    port: port('PORT', 3200, env),
+    port: httpPort,
     host,
-    grpcPort: port('GRPC_PORT', 50051, env),
+    // PORT=0 asks for free ports: every listener gets one, so any number of calcs start with one environment.
+    grpcPort: port('GRPC_PORT', httpPort === 0 ? 0 : 50051, env),
     grpcHost: env.GRPC_HOST || host,
   };
 }

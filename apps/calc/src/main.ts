@@ -40,8 +40,8 @@ async function bootstrap(): Promise<void> {
   });
   app.connectMicroservice<MicroserviceOptions>({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();
-  // Registered beside the HTTP endpoint, as `<instance id>-grpc` with protocol grpc.
-  registration.addEndpoint({ protocol: 'grpc', port: grpc.port });
+  // The instance's named endpoint `grpc`, at the port actually bound (GRPC_PORT=0 or PORT=0: a free one).
+  registration.addEndpoint({ name: 'grpc', protocol: 'grpc', port: grpc.port });
   Logger.log(`gRPC listening on ${config.grpcHost}:${grpc.port}`, 'Bootstrap');
 
   await app.listen(config.port, config.host);

@@ -8,8 +8,8 @@ const { parseArgs } = require('node:util');
 const HELP = `Usage: nest-discovery <command> [options]
 
 Commands:
-  services              every service: instances, passing, tags
-  instances <name>      one service's instances (--tag to keep those with a tag)
+  services              every service: instances (running apps), passing, endpoints, tags
+  instances <name>      one service's instances with their endpoints (--tag to keep those with a tag)
   watch                 a line per change (register, deregister, update) until Ctrl-C
 
 Options:
@@ -83,6 +83,36 @@ function status(instance) {
   return instance.enabled === false ? `${instance.status}, drained` : instance.status;
 }
 
+/**
+ * An instance's named endpoints (its other listeners), by name, with what the registry concluded of each:
+ * `admin:9464/http (critical)`, `grpc:50051 (passing)`. No `endpointHealth` entry means passing.
+ */
+function endpoints(instance) {
+  const byName = Object.entries(instance.endpoints ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return byName.map(([name, endpoint]) => {
+    const protocol = endpoint.protocol && endpoint.protocol !== name ? `/${endpoint.protocol}` : '';
+    return `${name}:${endpoint.port}${protocol} (${endpointStatus(instance, name)})`;
+  });
+}
+
+function endpointStatus(instance, name) {
+  return instance.endpointHealth?.[name]?.status ?? 'passing';
+}
+
+/** Per endpoint name across a service's instances: `grpc 1/2 passing`. */
+function endpointCounts(instances) {
+  const counts = new Map();
+  for (const instance of instances) {
+    for (const name of Object.keys(instance.endpoints ?? {})) {
+      const count = counts.get(name) ?? { passing: 0, total: 0 };
+      count.total += 1;
+      if (endpointStatus(instance, name) === 'passing') count.passing += 1;
+      counts.set(name, count);
+    }
+  }
+  return [...counts.keys()].sort().map((name) => `${name} ${counts.get(name).passing}/${counts.get(name).total} passing`);
+}
+
 function list(values) {
   return values.length > 0 ? values.join(',') : '-';
 }
@@ -97,9 +127,10 @@ async function services(options, out) {
   const rows = names.map((name) => {
     const instances = state.services[name];
     const tags = [...new Set(instances.flatMap((instance) => instance.tags))].sort();
-    return [name, instances.length, instances.filter((instance) => instance.status === 'passing').length, list(tags)];
+    const passing = instances.filter((instance) => instance.status === 'passing').length;
+    return [name, instances.length, passing, endpointCounts(instances).join(', ') || '-', list(tags)];
   });
-  out(table(['SERVICE', 'INSTANCES', 'PASSING', 'TAGS'], rows));
+  out(table(['SERVICE', 'INSTANCES', 'PASSING', 'ENDPOINTS', 'TAGS'], rows));
 }
 
 async function instances(name, options, out) {
@@ -115,11 +146,12 @@ async function instances(name, options, out) {
       address(instance),
       instance.protocol,
       status(instance),
+      endpoints(instance).join(', ') || '-',
       instance.weight,
       list(instance.tags),
       `${formatAge(now - Date.parse(instance.lastHeartbeat))} ago`,
     ]);
-  out(table(['ID', 'ADDRESS', 'PROTOCOL', 'STATUS', 'WEIGHT', 'TAGS', 'HEARTBEAT'], rows));
+  out(table(['ID', 'ADDRESS', 'PROTOCOL', 'STATUS', 'ENDPOINTS', 'WEIGHT', 'TAGS', 'HEARTBEAT'], rows));
 }
 
 /** What changed between two service maps, instance by instance (a renewal alone is no change). */
@@ -143,16 +175,31 @@ function diff(before, after) {
 
 const IGNORED_FIELDS = new Set(['lastHeartbeat', 'registeredAt']);
 
-function changedFields(before, after) {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys]
-    .filter((key) => !IGNORED_FIELDS.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-    .map((key) => ({ field: key, from: before[key], to: after[key] }));
+/** Fields keyed by endpoint name: a change is told per endpoint (`endpointHealth.grpc.status`), not as the whole map. */
+const PER_ENDPOINT_FIELDS = new Set(['endpoints', 'endpointHealth']);
+
+function changedFields(before, after, path = []) {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  return [...keys].flatMap((key) => {
+    const [from, to] = [before?.[key], after?.[key]];
+    if ((path.length === 0 && IGNORED_FIELDS.has(key)) || JSON.stringify(from) === JSON.stringify(to)) return [];
+    // Under endpoints/endpointHealth, two levels down: the endpoint's name, then its own field.
+    const perEndpoint = path.length === 0 ? PER_ENDPOINT_FIELDS.has(key) : path.length === 1;
+    if (perEndpoint && isPlainObject(from ?? {}) && isPlainObject(to ?? {})) return changedFields(from, to, [...path, key]);
+    return [{ field: [...path, key].join('.'), from, to }];
+  });
+}
+
+function isPlainObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeChange({ change, instance, fields }) {
   const who = `${instance.name} ${instance.id}`;
-  if (change === 'added') return `+ ${who} ${address(instance)} ${instance.protocol}${instance.tags.length ? ` [${instance.tags.join(',')}]` : ''}`;
+  if (change === 'added') {
+    const named = endpoints(instance);
+    return `+ ${who} ${address(instance)} ${instance.protocol}${named.length ? ` ${named.join(' ')}` : ''}${instance.tags.length ? ` [${instance.tags.join(',')}]` : ''}`;
+  }
   if (change === 'removed') return `- ${who} ${address(instance)}`;
   const what = fields.map(({ field, from, to }) => `${field} ${JSON.stringify(from) ?? '-'} → ${JSON.stringify(to) ?? '-'}`);
   return `~ ${who} ${what.join(', ')}`;

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { RunningApp, startApp } from '../helpers/spawn-app';
 import { waitFor } from '../helpers/wait-for';
-import { calc, http, register } from '../registry/registry.harness';
+import { calc, http, InstanceJson, register } from '../registry/registry.harness';
 import { CHROMIUM_MISSING, chromiumAvailability, launchChromium } from './browser';
-import { registerDemoFleet } from './demo-services';
+import { DEMO_CRITICAL_GRPC, registerDemoFleet, startDemoApps } from './demo-services';
+import { FakeApp, startFakeApp } from './fake-app';
 import { bootUiRegistry, UiRegistry } from './ui-registry';
 
 jest.setTimeout(60_000);
@@ -14,6 +15,12 @@ if (availability === 'skip') {
   process.stderr.write(`\n[e2e] registry dashboard browser tests skipped: ${CHROMIUM_MISSING}\n`);
 }
 const suite = availability === 'skip' ? describe.skip : describe;
+
+/** Fast checks: a probe a second, critical after one failure. */
+const FAST = { intervalSeconds: 1, timeoutSeconds: 1, failuresBeforeCritical: 1, successesBeforePassing: 1 };
+
+/** An instance as the registry answers it, with its named endpoints (issue 12). */
+type InstanceWithEndpoints = InstanceJson & { endpointHealth?: Record<string, { status: string; checkOutput?: string }> };
 
 /** Where `DASHBOARD_SCREENSHOTS=1` saves the README's picture. */
 const SCREENSHOT = join(__dirname, '..', '..', '..', 'docs', 'dashboard.png');
@@ -154,7 +161,7 @@ suite('registry dashboard in Chromium', () => {
       message: 'the services with tag v2',
     });
     const shown = await attributes('tr[data-instance-id]', 'data-instance-id');
-    expect(shown).toEqual(['calc-2b81d0', 'calc-91ce44', 'calc-grpc-5d0e17', 'orders-a41f02']);
+    expect(shown).toEqual(['calc-2b81d0', 'calc-91ce44', 'calc-e4a7b3', 'orders-a41f02']);
     // The filter is in the URL, so the view can be shared.
     expect(new URL(page.url()).searchParams.get('tag')).toBe('v2');
   });
@@ -215,20 +222,116 @@ suite('registry dashboard in Chromium', () => {
     problems = problems.filter((problem) => !problem.includes('401'));
   });
 
+  it('shows one row per instance with its named endpoints, each with its own check state; a critical endpoint leaves the row routable', async () => {
+    const apps: FakeApp[] = [];
+    try {
+      const healthy = await startFakeApp({ grpcStatus: 'SERVING' });
+      const degraded = await startFakeApp({ grpcStatus: 'NOT_SERVING' });
+      apps.push(healthy, degraded);
+      const checked = (id: string, app: FakeApp) => calc({
+        id, port: app.httpPort, ttlSeconds: 60,
+        check: { type: 'http', path: '/health', ...FAST },
+        endpoints: { grpc: { port: app.grpcPort, check: { type: 'grpc', ...FAST } } },
+      });
+      for (const body of [
+        checked('calc-a', healthy),
+        checked('calc-b', degraded),
+        // No checks at all: both endpoints (listed by name) are passing (no endpointHealth entry), the check cells say so with a dash.
+        calc({ id: 'calc-c', port: 8083, ttlSeconds: 60, endpoints: { grpc: { port: 50051 }, admin: { port: 9464, protocol: 'http' } } }),
+      ]) {
+        const { status, text } = await register(registry.url, body);
+        if (status >= 300) throw new Error(`register ${String(body.id)} answered ${status}: ${text}`);
+      }
+      await open();
+
+      // calc-b's gRPC server says NOT_SERVING: its endpoint turns critical, in the page without a reload.
+      const line = (id: string, field: string, endpoint?: string) =>
+        row(id).locator(`td[data-field="${field}"] .line[data-${endpoint === undefined ? 'line="primary"' : `endpoint="${endpoint}"`}]`);
+      await waitFor(async () => (await line('calc-b', 'status', 'grpc').textContent()) === 'critical', {
+        timeoutMs: 10_000,
+        message: 'calc-b’s grpc endpoint shown critical',
+      });
+      await waitFor(async () => (await line('calc-a', 'check', 'grpc').textContent()) === 'grpc: SERVING', {
+        timeoutMs: 10_000,
+        message: 'calc-a’s grpc check shown passing',
+      });
+      expect(await notReloaded()).toBe('same page');
+
+      // One row per instance (process), its primary first, then each endpoint: name and port, protocol, status, check.
+      expect(await attributes('section[data-service="calc"] tr[data-instance-id]', 'data-instance-id')).toEqual(['calc-a', 'calc-b', 'calc-c']);
+      const lines = (id: string, field: string) => row(id).locator(`td[data-field="${field}"] .line`).allTextContents();
+      const host = '127.0.0.1';
+      expect(await lines('calc-a', 'address')).toEqual([`${host}:${healthy.httpPort}`, `grpc :${healthy.grpcPort}`]);
+      expect(await lines('calc-a', 'protocol')).toEqual(['http', 'grpc']);
+      expect(await lines('calc-a', 'status')).toEqual(['passing', 'passing']);
+      expect(await lines('calc-a', 'check')).toEqual(['http: HTTP 200', 'grpc: SERVING']);
+      expect(await lines('calc-b', 'address')).toEqual([`${host}:${degraded.httpPort}`, `grpc :${degraded.grpcPort}`]);
+      expect(await lines('calc-b', 'status')).toEqual(['passing', 'critical']);
+      expect(await lines('calc-b', 'check')).toEqual(['http: HTTP 200', 'grpc: NOT_SERVING']);
+      expect(await lines('calc-c', 'address')).toEqual([`${host}:8083`, 'admin :9464', 'grpc :50051']);
+      expect(await lines('calc-c', 'protocol')).toEqual(['http', 'http', 'grpc']);
+      expect(await lines('calc-c', 'status')).toEqual(['passing', 'passing', 'passing']);
+      expect(await lines('calc-c', 'check')).toEqual(['—', '—', '—']);
+      await expect(line('calc-b', 'address', 'grpc').locator('span[title]').getAttribute('title')).resolves.toBe(
+        `grpc: ${host}:${degraded.grpcPort}`,
+      );
+
+      // The critical endpoint is marked on the row and counted, while the instances stay counted as processes.
+      await expect(row('calc-b').getAttribute('class')).resolves.toContain('endpoint-critical');
+      await expect(line('calc-b', 'status', 'grpc').locator('.status').getAttribute('class')).resolves.toContain('tone-bad');
+      await expect(row('calc-a').getAttribute('class')).resolves.toBeNull();
+      const service = page.locator('section[data-service="calc"]');
+      await expect(service.locator('[data-count="instances"]').textContent()).resolves.toBe('3 instances');
+      await expect(service.locator('[data-count="passing"]').textContent()).resolves.toBe('3 passing');
+      await expect(service.locator('[data-count="endpoints-critical"]').textContent()).resolves.toBe('1 endpoint critical');
+      await expect(page.locator('#summary').textContent()).resolves.toBe('1 service, 3 instances');
+
+      // calc-b is still routable over HTTP; the registry's answer is what the page showed.
+      const lookup = await http<InstanceWithEndpoints[]>(`${registry.url}/service/calc`);
+      expect(lookup.body.map((instance) => instance.id)).toEqual(['calc-a', 'calc-b', 'calc-c']);
+      expect(lookup.body[1].endpointHealth?.grpc).toMatchObject({ status: 'critical', checkOutput: 'NOT_SERVING' });
+
+      // Drain acts on the instance as a whole: one PATCH of calc-b, its whole row drained, out of lookups.
+      const patches: string[] = [];
+      page.on('request', (request) => request.method() === 'PATCH' && patches.push(new URL(request.url()).pathname));
+      await row('calc-b').locator('button[data-action="drain"]').click();
+      await page.locator('#notice:text-is("calc-b drained")').waitFor();
+      await waitFor(async () => (await row('calc-b').locator('td[data-field="enabled"]').textContent()) === 'drained', {
+        message: 'calc-b shown drained',
+      });
+      expect(patches).toEqual(['/service/calc/calc-b']);
+      expect(await lines('calc-b', 'status')).toEqual(['passing', 'critical']);
+      const after = await http<InstanceJson[]>(`${registry.url}/service/calc`);
+      expect(after.body.map((instance) => instance.id)).toEqual(['calc-a', 'calc-c']);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+    }
+  });
+
   (process.env.DASHBOARD_SCREENSHOTS ? it : it.skip)('saves docs/dashboard.png (DASHBOARD_SCREENSHOTS=1)', async () => {
-    await registerDemoFleet(registry.url);
-    // Renew a few now and then, so the heartbeat ages differ as they do in a live fleet.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
-    await registerDemoFleet(registry.url, 300, (instance) => /calc|payments/.test(String(instance.id)));
-    // An operator drained the canary and reweighed a payments instance: both show in the picture.
-    await http(`${registry.url}/service/orders/orders-a41f02`, { method: 'PATCH', body: { enabled: false } });
-    await http(`${registry.url}/service/payments/payments-8aa210`, { method: 'PATCH', body: { weight: 2 } });
-    await open();
-    await row('inventory-0c5f73').waitFor();
-    // One refresh of heartbeats and /health (every 5 s), so the ages and the watcher count are current.
-    await page.waitForTimeout(6_000);
-    await page.screenshot({ path: SCREENSHOT });
-    const { status } = await http(`${registry.url}/health`);
-    expect(status).toBe(200);
+    const apps = await startDemoApps();
+    try {
+      await registerDemoFleet(registry.url, { apps });
+      // Renew a few now and then, so the heartbeat ages differ as they do in a live fleet.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await registerDemoFleet(registry.url, { apps, only: (instance) => /calc|payments/.test(String(instance.id)) });
+      // An operator drained the canary and reweighed a payments instance: both show in the picture.
+      await http(`${registry.url}/service/orders/orders-a41f02`, { method: 'PATCH', body: { enabled: false } });
+      await http(`${registry.url}/service/payments/payments-8aa210`, { method: 'PATCH', body: { weight: 2 } });
+      // One calc's gRPC server reports NOT_SERVING: its grpc endpoint is critical, its HTTP side still routable.
+      await waitFor(async () => {
+        const calcs = (await http<InstanceWithEndpoints[]>(`${registry.url}/service/calc`)).body;
+        return calcs.find((instance) => instance.id === DEMO_CRITICAL_GRPC)?.endpointHealth?.grpc?.status === 'critical';
+      }, { timeoutMs: 15_000, message: `${DEMO_CRITICAL_GRPC}'s grpc endpoint to turn critical` });
+      await open();
+      await row('inventory-0c5f73').waitFor();
+      // One refresh of heartbeats and /health (every 5 s), so the ages and the watcher count are current.
+      await page.waitForTimeout(6_000);
+      await page.screenshot({ path: SCREENSHOT });
+      const { status } = await http(`${registry.url}/health`);
+      expect(status).toBe(200);
+    } finally {
+      await Promise.all([...apps.values()].map((app) => app.close()));
+    }
   });
 });

@@ -31,12 +31,36 @@ export function isEnabled(instance) {
  * probed, with the last probe's outcome (`checkOutput`), for the cell's tooltip.
  */
 export function checkOf(instance) {
-  const check = instance.check;
-  if (check === undefined || check === null || typeof check !== 'object') return undefined;
+  if (!isObject(instance.check)) return undefined;
+  return { status: instance.status, ...describeCheck(instance.check, instance.checkOutput) };
+}
+
+/**
+ * An instance's named endpoints (its other listeners: gRPC…), by name: where each listens
+ * and what the registry concluded of it (`endpointHealth[name]`; none means passing), with its own check's
+ * label when it has one.
+ */
+export function endpointsOf(instance) {
+  if (!isObject(instance.endpoints)) return [];
+  const byName = Object.entries(instance.endpoints).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return byName.map(([name, endpoint]) => {
+    const health = isObject(instance.endpointHealth?.[name]) ? instance.endpointHealth[name] : {};
+    const status = health.status ?? 'passing';
+    const check = isObject(endpoint?.check) ? { status, ...describeCheck(endpoint.check, health.checkOutput) } : undefined;
+    return { name, port: endpoint?.port, protocol: endpoint?.protocol ?? name, status, check };
+  });
+}
+
+/** `http: HTTP 200` for the cell; what is probed, how often and the last outcome for its tooltip. */
+function describeCheck(check, output) {
   const target = check.type === 'http' ? `http ${check.path ?? '/'}` : String(check.type ?? 'check');
   const every = Number.isFinite(check.intervalSeconds) ? `every ${check.intervalSeconds}s` : '';
-  const detail = [target, every, instance.checkOutput].filter((part) => typeof part === 'string' && part).join(' · ');
-  return { status: instance.status, label: `${check.type}: ${instance.checkOutput ?? 'not probed yet'}`, detail };
+  const detail = [target, every, output].filter((part) => typeof part === 'string' && part).join(' · ');
+  return { label: `${check.type}: ${output ?? 'not probed yet'}`, detail };
+}
+
+function isObject(value) {
+  return value !== undefined && value !== null && typeof value === 'object';
 }
 
 /** CSS tone of a status word. */

@@ -1,5 +1,5 @@
 // DOM rendering. Every value from the registry goes in as text (never HTML).
-import { checkOf, formatAddress, formatAge, isEnabled, selfPreservationOf, toneOf } from './format.js';
+import { checkOf, endpointsOf, formatAddress, formatAge, isEnabled, selfPreservationOf, toneOf } from './format.js';
 
 /** `el('td', { class: 'x', dataset: { id } }, child, 'text', …)` */
 export function el(tag, attributes = {}, ...children) {
@@ -80,12 +80,16 @@ export function renderServices(container, { services, filters, now, actions }) {
 function renderService(name, all, instances, now, actions) {
   const passing = all.filter((instance) => instance.status === 'passing').length;
   const drained = all.filter((instance) => !isEnabled(instance)).length;
+  const criticalEndpoints = all.flatMap((instance) =>
+    endpointsOf(instance).filter((endpoint) => endpoint.status !== 'passing').map((endpoint) => `${instance.id} ${endpoint.name}`));
   const tags = [...new Set(all.flatMap((instance) => instance.tags))].sort();
-  const withCheck = instances.some((instance) => checkOf(instance) !== undefined);
+  const withCheck = instances.some((instance) => checkOf(instance) !== undefined || endpointsOf(instance).some((endpoint) => endpoint.check));
   const counts = el('span', { class: 'counts' },
     el('span', { dataset: { count: 'instances' } }, `${all.length} instance${all.length === 1 ? '' : 's'}`),
     el('span', { class: `tone-${passing === all.length ? 'good' : 'warn'}`, dataset: { count: 'passing' } }, `${passing} passing`),
     drained > 0 && el('span', { class: 'tone-muted', dataset: { count: 'drained' } }, `${drained} drained`),
+    criticalEndpoints.length > 0 && el('span', { class: 'tone-bad', dataset: { count: 'endpoints-critical' }, title: criticalEndpoints.join('\n') },
+      `${criticalEndpoints.length} endpoint${criticalEndpoints.length === 1 ? '' : 's'} critical`),
     instances.length !== all.length && el('span', { class: 'tone-muted' }, `${instances.length} shown`),
   );
   const headings = ['Instance', 'Address', 'Protocol', 'Status', 'Enabled', 'Weight', 'Tags', 'Metadata', 'Heartbeat'];
@@ -107,15 +111,31 @@ function renderService(name, all, instances, now, actions) {
   );
 }
 
+/**
+ * One row per instance. An instance with named endpoints lists them under its primary address: the
+ * address, protocol, status and check cells hold one line for the primary and one per endpoint, lined up
+ * across the row. Everything else (enabled, weight, heartbeat, actions) is the instance's as a whole.
+ */
 function renderInstance(instance, now, withCheck, actions) {
   const enabled = isEnabled(instance);
   const heartbeatAt = Date.parse(instance.lastHeartbeat);
   const metadata = Object.entries(instance.metadata ?? {});
+  const endpoints = endpointsOf(instance);
+  /** The primary's content, then a line per endpoint (just the content when there are none). */
+  const lines = (primary, ofEndpoint) => endpoints.length === 0 ? primary : [
+    el('div', { class: 'line', dataset: { line: 'primary' } }, primary),
+    ...endpoints.map((endpoint) => el('div', {
+      class: `line endpoint${endpoint.status === 'passing' ? '' : ' critical'}`,
+      dataset: { endpoint: endpoint.name },
+    }, ofEndpoint(endpoint))),
+  ];
   const cells = [
     el('td', { class: 'mono id', title: `registered ${instance.registeredAt}` }, instance.id),
-    el('td', { class: 'mono' }, formatAddress(instance.host, instance.port)),
-    el('td', {}, instance.protocol),
-    el('td', {}, el('span', { class: `status tone-${toneOf(instance.status)}` }, instance.status)),
+    el('td', { class: 'mono', dataset: { field: 'address' } }, lines(formatAddress(instance.host, instance.port), (endpoint) =>
+      el('span', { title: `${endpoint.name}: ${formatAddress(instance.host, endpoint.port)}` },
+        el('span', { class: 'endpoint-name' }, endpoint.name), ` :${endpoint.port}`))),
+    el('td', { dataset: { field: 'protocol' } }, lines(instance.protocol, (endpoint) => endpoint.protocol)),
+    el('td', { dataset: { field: 'status' } }, lines(statusPill(instance.status), (endpoint) => statusPill(endpoint.status))),
     el('td', { dataset: { field: 'enabled' } }, enabled ? 'yes' : el('span', { class: 'tone-muted' }, 'drained')),
     el('td', { class: 'num', dataset: { field: 'weight' } }, instance.weight),
     el('td', {}, instance.tags.map((tag) => chip(tag))),
@@ -130,12 +150,20 @@ function renderInstance(instance, now, withCheck, actions) {
     }, heartbeatText(heartbeatAt, now)),
   ];
   if (withCheck) {
-    const check = checkOf(instance);
-    cells.push(el('td', { title: check?.detail || undefined },
-      check ? el('span', { class: `status tone-${toneOf(check.status)}` }, check.label) : '—'));
+    cells.push(el('td', { class: 'check', dataset: { field: 'check' } }, lines(checkLabel(checkOf(instance)), (endpoint) => checkLabel(endpoint.check))));
   }
   if (actions) cells.push(el('td', { class: 'actions' }, actions(instance)));
-  return el('tr', { class: enabled ? undefined : 'drained', dataset: { instanceId: instance.id } }, cells);
+  const rowClass = [!enabled && 'drained', endpoints.some((endpoint) => endpoint.status !== 'passing') && 'endpoint-critical'];
+  return el('tr', { class: rowClass.filter(Boolean).join(' ') || undefined, dataset: { instanceId: instance.id } }, cells);
+}
+
+function statusPill(status) {
+  return el('span', { class: `status tone-${toneOf(status)}` }, status);
+}
+
+/** A check's verdict and last outcome, its details in the tooltip; `—` when there is no check. */
+function checkLabel(check) {
+  return check ? el('span', { class: `status tone-${toneOf(check.status)}`, title: check.detail || undefined }, check.label) : '—';
 }
 
 function heartbeatText(at, now) {

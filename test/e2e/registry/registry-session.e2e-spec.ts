@@ -81,9 +81,13 @@ describe('instance sessions: liveness bound to a connection', () => {
     const droppedAt = Date.now();
     session.request.destroy();
 
-    const critical = await waitFor(async () => (await lookup(registry.url, 'calc-a'))?.status === 'critical' && (await lookup(registry.url, 'calc-a')), {
-      message: 'the instance to turn critical',
-    });
+    const critical = await waitFor(
+      async () => {
+        const instance = await lookup(registry.url, 'calc-a');
+        return instance?.status === 'critical' ? instance : undefined;
+      },
+      { message: 'the instance to turn critical' },
+    );
     expect(Date.now() - droppedAt).toBeLessThan(1000);
     expect(critical.checkOutput).toMatch(/^session lost; .*ECONNREFUSED/);
     expect((await http<InstanceJson[]>(`${registry.url}/service/calc`)).body).toEqual([]);

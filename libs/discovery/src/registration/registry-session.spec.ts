@@ -135,6 +135,20 @@ describe('RegistrySession (a real streaming HTTP server)', () => {
     expect(logs.lines).toEqual([{ level: 'log', message: expect.stringMatching(/No session for calc-1 yet \(HTTP 404\)/) }]);
   });
 
+  it('reopens at once when a registration succeeds while it waits to retry', async () => {
+    let known = false;
+    const fake = await registry((req, res) => (known ? streamSession(req, res) : notFound(req, res)));
+    const s = session([fake.url]);
+    s.open('calc', 'calc-1');
+    // Past the third attempt the wait is 2 s or more.
+    await waitFor(() => fake.requests.length >= 3, { timeoutMs: 3000, message: 'three attempts' });
+    known = true;
+    const registeredAt = Date.now();
+    s.open('calc', 'calc-1'); // what RegistrationService does after each successful renewal
+    await waitFor(() => s.openWith, { timeoutMs: 1000, message: 'session open' });
+    expect(Date.now() - registeredAt).toBeLessThan(500);
+  });
+
   it('fails over to the next registry URL when one does not answer', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
     const fake = await registry(streamSession);

@@ -34,7 +34,8 @@ interface Outcome {
  * connection the registry watches, so a crashed process (connection closed without deregistering)
  * is probed and taken out at once instead of after its TTL or failed checks. Opened after the first
  * registration and kept open while registered: when it ends or fails it is reopened with jittered
- * backoff (~250 ms, doubling up to 5 s), trying the next registry URL when one does not answer.
+ * backoff (~250 ms, doubling up to 5 s), trying the next registry URL when one does not answer; a
+ * successful renewal ends that wait, so a restarted registry gets the session back within a renewal.
  * Closed after the graceful stop's deregistration, so the registry sees a deregistered instance and
  * probes nothing. A 404 (the instance not registered yet, or a registry without sessions) only means
  * "retry later". Logs changes of state only. @internal
@@ -45,6 +46,8 @@ export class RegistrySession implements OnApplicationShutdown {
   private readonly clients = new Map<string, Client>();
   private current: { readonly name: string; readonly id: string; readonly abort: AbortController; readonly loop: Promise<void> } | undefined;
   private openAt: string | undefined;
+  /** Ends the backoff wait before the next attempt. */
+  private nap: AbortController | undefined;
 
   constructor(@Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions) {}
 
@@ -53,9 +56,16 @@ export class RegistrySession implements OnApplicationShutdown {
     return this.openAt;
   }
 
-  /** Keeps a session of instance `id` of service `name` open until {@link close}; a no-op while it already does. */
+  /**
+   * Keeps a session of instance `id` of service `name` open until {@link close}; a no-op while it
+   * already does. Called after every successful registration: one that finds the session waiting to
+   * reopen ends the wait, since the registry just answered.
+   */
   open(name: string, id: string): void {
-    if (this.current?.name === name && this.current.id === id) return;
+    if (this.current?.name === name && this.current.id === id) {
+      if (this.openAt === undefined) this.nap?.abort();
+      return;
+    }
     // Another id (the registry assigned a new one): that session is for an instance that is gone.
     void this.stop();
     const abort = new AbortController();
@@ -114,7 +124,8 @@ export class RegistrySession implements OnApplicationShutdown {
       if (outcome.failover) index++;
       const delayMs = jittered(Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 10)), 0.2);
       // Unref'd: a pending reopen never keeps the process alive.
-      await sleep(delayMs, undefined, { signal, ref: false }).catch(() => undefined);
+      const nap = (this.nap = new AbortController());
+      await sleep(delayMs, undefined, { signal: AbortSignal.any([signal, nap.signal]), ref: false }).catch(() => undefined);
     }
   }
 

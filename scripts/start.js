@@ -9,8 +9,11 @@ const env = process.env;
 const REGISTRY_PORT = env.REGISTRY_PORT ?? '3100';
 const GATEWAY_PORT = env.GATEWAY_PORT ?? '3000';
 const CALC_PORTS = (env.CALC_PORTS ?? '3201,3202').split(',').map((p) => p.trim());
-// One gRPC port per calc (0 = a free one); calc registers it beside its HTTP port.
-const CALC_GRPC_PORTS = (env.CALC_GRPC_PORTS ?? '50051,50052').split(',').map((p) => p.trim());
+// One gRPC port per calc (0 = a free one), registered as its instance's `grpc` endpoint. Unset: 50051, 50052…
+// for calcs on fixed ports; a calc on PORT=0 gets a free gRPC port too.
+const CALC_GRPC_PORTS = env.CALC_GRPC_PORTS
+  ? env.CALC_GRPC_PORTS.split(',').map((p) => p.trim())
+  : CALC_PORTS.map((port, i) => (port === '0' ? '0' : String(50051 + i)));
 const HEALTH_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 30_000);
 // Matches a JSON log line's msg (the URL stops at the closing quote) and a pretty one (at a colour code).
 const LISTENING = /listening on (https?:\/\/[^\s/\x1b"]+)/;

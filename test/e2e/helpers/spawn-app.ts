@@ -25,10 +25,13 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Every port an app opens defaults to 0 (a free one); the app reports the real one. */
+/**
+ * Every port an app opens defaults to 0 (a free one); the app reports the real one. calc's gRPC
+ * server follows PORT=0 on its own (no GRPC_PORT), as any number of calcs started alike must.
+ */
 const FREE_PORTS: Record<AppName, Record<string, string>> = {
   registry: { REGISTRY_PORT: '0' },
-  calc: { PORT: '0', GRPC_PORT: '0' },
+  calc: { PORT: '0' },
   gateway: { PORT: '0' },
 };
 

@@ -11,8 +11,8 @@ describe('npm start (smoke)', () => {
         ...process.env,
         REGISTRY_PORT: '0',
         GATEWAY_PORT: '0',
+        // Free ports for every listener: no CALC_GRPC_PORTS needed.
         CALC_PORTS: '0,0',
-        CALC_GRPC_PORTS: '0,0',
         REGISTRY_DATA_DIR: tmpDir(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,8 +33,12 @@ describe('npm start (smoke)', () => {
       const grpcSample = /try: {2}curl ([^\s\x1b]+\/grpc\/calc\/[^\s\x1b]+)/.exec(output)?.[1];
       expect(grpcSample).toBeDefined();
       expect(await http(grpcSample!.replace('localhost', '127.0.0.1'))).toMatchObject({ status: 200, body: { result: 3 } });
-      const calc = await http<Array<{ protocol: string }>>(`${registryUrl}/service/calc`);
-      expect(calc.body.map((i) => i.protocol).sort()).toEqual(['grpc', 'grpc', 'http', 'http']);
+      // One entry per calc process, its gRPC server a named endpoint of it.
+      const calc = await http<Array<{ protocol: string; endpoints?: { grpc?: { protocol: string } } }>>(`${registryUrl}/service/calc`);
+      expect(calc.body.map((i) => [i.protocol, i.endpoints?.grpc?.protocol])).toEqual([
+        ['http', 'grpc'],
+        ['http', 'grpc'],
+      ]);
     } finally {
       proc.kill('SIGINT');
     }

@@ -21,7 +21,8 @@ function answer(error: DiscoveryError): { status: number; body: Record<string, u
   return sent;
 }
 
-const instance = { id: 'calc-1-grpc', name: 'calc', host: '127.0.0.1', port: 50051, protocol: 'grpc' } as ServiceInstance;
+// As the gRPC client sees a calc: its instance at its grpc endpoint's port.
+const instance = { id: 'calc-1', name: 'calc', host: '127.0.0.1', port: 50051, protocol: 'grpc' } as ServiceInstance;
 const grpcError = (code: status, details: string) =>
   new RemoteGrpcError('calc', '/calc.Calculator/Div', instance, code, details, new Metadata());
 

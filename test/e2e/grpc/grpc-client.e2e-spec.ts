@@ -16,6 +16,7 @@ interface Listed {
   id: string;
   port: number;
   protocol: string;
+  endpoints?: Record<string, { port: number; protocol: string }>;
 }
 
 /**
@@ -31,8 +32,11 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
   let app: INestApplicationContext;
   let calc: GrpcServiceClient<CalculatorDefinition>;
 
-  const grpcEndpoints = async (): Promise<Listed[]> =>
-    (await http<Listed[]>(`${registry.url}/service/calc`)).body.filter((i) => i.protocol === 'grpc');
+  /** Each listed calc at its `grpc` endpoint: its instance id and gRPC port. */
+  const grpcEndpoints = async (): Promise<Array<{ id: string; port: number }>> =>
+    (await http<Listed[]>(`${registry.url}/service/calc`)).body
+      .filter((i) => i.endpoints?.grpc)
+      .map((i) => ({ id: i.id, port: i.endpoints!.grpc.port }));
   const startCalc = (): Promise<RunningApp> => startApp('calc', { REGISTRY_URL: registry.url, DISCOVERY_HEARTBEAT_MS: '300' });
 
   beforeAll(async () => {
@@ -57,11 +61,17 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
     await stopAll();
   });
 
-  it('registers each calc’s gRPC port as `<id>-grpc` beside its HTTP endpoint', async () => {
+  it('registers each calc once, its gRPC port as the named endpoint `grpc` of its instance', async () => {
     const listed = (await http<Listed[]>(`${registry.url}/service/calc`)).body;
+    expect(listed).toHaveLength(2);
     for (const running of calcs) {
-      const main = listed.find((i) => i.protocol === 'http' && i.port === running.port)!;
-      expect(listed).toContainEqual(expect.objectContaining({ id: `${main.id}-grpc`, protocol: 'grpc', port: grpcPortOf(running) }));
+      expect(listed).toContainEqual(
+        expect.objectContaining({
+          protocol: 'http',
+          port: running.port,
+          endpoints: { grpc: expect.objectContaining({ protocol: 'grpc', port: grpcPortOf(running) }) },
+        }),
+      );
     }
   });
 
@@ -79,8 +89,8 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
     const result = await calc.callWithMetadata('Add', { a: 2, b: 2 }, { metadata: { 'x-request-id': 'e2e-req-1' } });
     expect(result.response.result).toBe(4);
     expect(result.trailers.get('x-request-id')).toEqual(['e2e-req-1']);
-    // calc names its main instance id; the gRPC endpoint is registered as `<that id>-grpc`.
-    expect(`${result.trailers.get('x-served-by')[0]}-grpc`).toBe(result.instance.id);
+    // calc names its instance id, the one its gRPC endpoint belongs to.
+    expect(result.trailers.get('x-served-by')[0]).toBe(result.instance.id);
   });
 
   it('answers INVALID_ARGUMENT with calc’s message for a division by zero or a missing operand', async () => {
@@ -114,8 +124,8 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
     await stream;
     expect(failures).toEqual([]);
     expect(done).toBe(600);
-    // Still listed (its TTL has not run out): the client routed around it on its own.
-    expect((await grpcEndpoints()).map((i) => i.port)).toContain(grpcPortOf(victim));
+    // Its session dropped and the registry's probe found nothing: gone long before its TTL.
+    expect((await grpcEndpoints()).map((i) => i.port)).not.toContain(grpcPortOf(victim));
   });
 
   it('closes the channel of an instance that leaves the registry', async () => {
@@ -132,7 +142,7 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
     const channel = channels.get(answered.instance);
     expect(channel.getConnectivityState(false)).toBe(connectivityState.READY);
 
-    await leaving.stop('SIGTERM'); // deregisters both endpoints
+    await leaving.stop('SIGTERM'); // deregisters its instance, gRPC endpoint and all
     await waitFor(() => !channels.has(answered.instance), { message: 'its channel to be closed' });
     expect(channel.getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
     // The others keep answering.

@@ -14,9 +14,10 @@ interface ErrorBody {
 
 const FAST_DISCOVERY = { DISCOVERY_HEARTBEAT_MS: '300', DISCOVERY_TTL_SECONDS: '3' };
 
+/** The listed calcs that have a `grpc` endpoint (every calc: one instance per process). */
 async function grpcEndpoints(registry: RunningApp): Promise<unknown[]> {
-  const listed = (await http<Array<{ protocol: string }>>(`${registry.url}/service/calc`)).body;
-  return listed.filter((i) => i.protocol === 'grpc');
+  const listed = (await http<Array<{ endpoints?: { grpc?: unknown } }>>(`${registry.url}/service/calc`)).body;
+  return listed.filter((i) => i.endpoints?.grpc !== undefined);
 }
 
 describe('GET /grpc/calc/:op/:a/:b: gateway → calc over gRPC (real processes)', () => {
@@ -98,6 +99,7 @@ describe('gateway status mapping against a scripted gRPC calc', () => {
     scripted.behave('Sub', () => ({ code: status.NOT_FOUND, details: 'no such operand' }));
     scripted.behave('Div', () => ({ code: status.INTERNAL, details: 'boom' }));
     scripted.behave('Mul', () => ({ code: status.UNAVAILABLE, details: 'draining' }));
+    // Registered as an older app would, gRPC as its primary protocol: the gateway still calls it.
     const registered = await http(`${registry.url}/register`, {
       method: 'POST',
       body: { name: 'calc', host: '127.0.0.1', port: scripted.port, protocol: 'grpc', ttlSeconds: 600 },

@@ -11,6 +11,8 @@ interface Instance {
   status: string;
   checkOutput?: string;
   check?: { type: string; path?: string; intervalSeconds: number };
+  endpoints?: Record<string, { port: number; protocol: string; check?: { type: string } }>;
+  endpointHealth?: Record<string, { status: string; checkOutput?: string }>;
 }
 
 interface FaultState {
@@ -44,8 +46,16 @@ describe('active health checks across the system (real processes)', () => {
     await waitFor(
       async () => {
         const instances = await calcInstances();
-        // Two endpoints per calc, each with its check, each probed at least once.
-        return instances.length === 4 && instances.every((instance) => instance.status === 'passing' && instance.checkOutput !== undefined);
+        // One instance per calc; its HTTP check and its grpc endpoint's each probed at least once.
+        return (
+          instances.length === 2 &&
+          instances.every(
+            (instance) =>
+              instance.status === 'passing' &&
+              instance.checkOutput !== undefined &&
+              instance.endpointHealth?.grpc?.checkOutput !== undefined,
+          )
+        );
       },
       { ...WAIT, message: 'both calcs registered with checks that passed a probe' },
     );
@@ -55,15 +65,15 @@ describe('active health checks across the system (real processes)', () => {
 
   it('registers calc with the library’s default checks, which pass: GET /health, and grpc.health.v1 on the gRPC port', async () => {
     const instances = await calcInstances();
-    const httpOnes = instances.filter((instance) => instance.protocol === 'http');
-    const grpcOnes = instances.filter((instance) => instance.protocol === 'grpc');
-    expect(httpOnes.map((instance) => [instance.check?.type, instance.check?.path, instance.checkOutput])).toEqual([
-      ['http', '/health', 'HTTP 200'],
-      ['http', '/health', 'HTTP 200'],
+    expect(instances.map((instance) => [instance.protocol, instance.check?.type, instance.check?.path, instance.checkOutput])).toEqual([
+      ['http', 'http', '/health', 'HTTP 200'],
+      ['http', 'http', '/health', 'HTTP 200'],
     ]);
-    expect(grpcOnes.map((instance) => [instance.check?.type, instance.checkOutput])).toEqual([
-      ['grpc', 'SERVING'],
-      ['grpc', 'SERVING'],
+    expect(
+      instances.map((instance) => [instance.endpoints?.grpc.check?.type, instance.endpointHealth?.grpc.status, instance.endpointHealth?.grpc.checkOutput]),
+    ).toEqual([
+      ['grpc', 'passing', 'SERVING'],
+      ['grpc', 'passing', 'SERVING'],
     ]);
   });
 

@@ -87,9 +87,9 @@ describe('an instance is a process (real processes, default TTL)', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(registry.output()).not.toMatch(/critical/);
-    // Both sessions are back: a crash is seen at once again.
-    await waitFor(async () => /registry_sessions_open 2/.test((await http<string>(`${registry.url}/metrics`)).body), {
-      message: 'both sessions to reconnect',
+    // Every session is back (both calcs' and the gateway's, which registers too): a crash is seen at once again.
+    await waitFor(async () => /registry_sessions_open 3\b/.test((await http<string>(`${registry.url}/metrics`)).body), {
+      message: 'the three sessions to reconnect',
     });
   });
 

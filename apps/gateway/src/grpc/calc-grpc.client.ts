@@ -3,7 +3,7 @@ import { GrpcClientOptions, protoFile } from '@app/discovery';
 /** Injection name of the gateway's gRPC client of calc. */
 export const CALC_GRPC_CLIENT = 'calc';
 
-/** calc.Calculator (proto/calc.proto) on the `grpc` instances of `calc`; every method is idempotent. */
+/** calc.Calculator (proto/calc.proto) at each `calc` instance's `grpc` endpoint; every method is idempotent. */
 export function calcGrpcClient(): GrpcClientOptions {
   return {
     name: CALC_GRPC_CLIENT,

@@ -95,7 +95,10 @@ describe('ServiceClient against real processes', () => {
     expect(stream.failures).toEqual([]);
     expect(stream.done).toBe(400);
     // Long before its TTL: its session dropped, the registry's probe found nothing, it is out.
-    expect(await listedPorts(registry.url)).not.toContain(victim.port);
+    await waitFor(async () => !(await listedPorts(registry.url)).includes(victim.port), {
+      timeoutMs: 1000,
+      message: 'the killed calc to leave the listing',
+    });
   });
 
   it('sends traffic to a newly started instance within 1 s of its registration', async () => {

@@ -125,7 +125,10 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
     expect(failures).toEqual([]);
     expect(done).toBe(600);
     // Its session dropped and the registry's probe found nothing: gone long before its TTL.
-    expect((await grpcEndpoints()).map((i) => i.port)).not.toContain(grpcPortOf(victim));
+    await waitFor(async () => !(await grpcEndpoints()).some((i) => i.port === grpcPortOf(victim)), {
+      timeoutMs: 1000,
+      message: 'the killed calc to leave the listing',
+    });
   });
 
   it('closes the channel of an instance that leaves the registry', async () => {

@@ -18,12 +18,15 @@ describe('bench smoke', () => {
     expect(cases).toMatch(/propagation/);
     expect(cases).toMatch(/ServiceClient/);
     expect(cases).toMatch(/metrics cost/);
+    expect(cases).toMatch(/crash \(SIGKILL\) → unroutable/);
+    expect(cases).toMatch(/graceful stop \(SIGTERM\) → unroutable/);
     for (const row of rows) {
       // autocannon reports whole milliseconds, so a fast local p50 may honestly be 0.
       expect(row.subject.p50Ms).toBeGreaterThanOrEqual(0);
       expect(row.subject.p99Ms).toBeGreaterThanOrEqual(row.subject.p50Ms);
       expect(row.subject.requests).toBeGreaterThan(0);
-      if (!row.case.startsWith('propagation')) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
+      // Timing cases (how long until something is seen) have no request rate.
+      if (!/^(propagation|crash|graceful stop)/.test(row.case)) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
       if (row.floor) expect(row.floor.requestsPerSecond).toBeGreaterThan(0);
     }
     expect(renderReport(rows)).toContain('| case | req/s |');

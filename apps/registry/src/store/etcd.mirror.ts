@@ -162,7 +162,10 @@ export class EtcdMirror {
     const entry = this.byId.get(event.id);
     if (control.quiet !== undefined && previous !== undefined && sameDecision(previous, control)) {
       // A probe output alone: news for the dashboard, not for clients (as in the memory store).
-      if (entry && entry.instance !== entry.registered) entry.instance.checkOutput = control.checkOutput;
+      if (entry && entry.instance !== entry.registered) {
+        entry.instance.checkOutput = control.checkOutput;
+        entry.instance.endpointHealth = served(entry.registered, control).endpointHealth;
+      }
       return false;
     }
     this.refresh(event.id);

@@ -2,6 +2,7 @@
 // Specs are transpiled file by file (fast); `npm run typecheck` is where types are checked.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 const moduleNameMapper = {
+  '^@nest-discovery/registry-api$': '<rootDir>/libs/registry-api/src',
   '^@app/discovery$': '<rootDir>/libs/discovery/src',
   '^@app/discovery/(.*)$': '<rootDir>/libs/discovery/src/$1',
   '^@proto/(.*)$': '<rootDir>/proto/generated/$1',

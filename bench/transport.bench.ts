@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const { port, child } = await startBackend();
   const instance: ServiceInstance = {
     id: 'calc-1', name: 'calc', host: '127.0.0.1', port, protocol: 'http', tags: [], metadata: {}, weight: 1,
-    ttlSeconds: 30, status: 'passing', registeredAt: '', lastHeartbeat: '',
+    ttlSeconds: 30, status: 'passing', enabled: true, registeredAt: '', lastHeartbeat: '',
   };
   const get = { method: 'GET', path: PATH, timeoutMs: 5000 };
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY, pipelining: 1 });

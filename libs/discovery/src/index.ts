@@ -2,6 +2,7 @@ export * from './discovery.module';
 export { DISCOVERY_MODULE_OPTIONS } from './discovery.module-definition';
 export { INSTANCE_SOURCE } from './discovery.constants';
 export * from './interfaces/service-instance.interface';
+export { isEndpointRoutable, isRoutable } from './resolution/routable';
 export type {
   DiscoveryModuleOptions,
   LoadBalancingStrategyName,

@@ -1,80 +1,8 @@
-/** Transport a registered endpoint speaks. */
-export type InstanceProtocol = 'http' | 'https' | 'grpc';
+import { HealthCheck, InstanceEndpoint, InstanceProtocol, InstanceStatus } from '@nest-discovery/registry-api';
 
-export const INSTANCE_PROTOCOLS: readonly InstanceProtocol[] = ['http', 'https', 'grpc'];
-
-/**
- * `passing` until an active check fails `failuresBeforeCritical` times in a row; `critical` instances are
- * left out of lookups and watches (still listed with `?status=all`) until they pass again.
- */
-export type InstanceStatus = 'passing' | 'critical';
-
-export const INSTANCE_STATUSES: readonly InstanceStatus[] = ['passing', 'critical'];
-
-/** What the registry probes: an HTTP GET of `path`, a TCP connect, or grpc.health.v1 `Check`. */
-export type CheckType = 'http' | 'tcp' | 'grpc';
-
-export const CHECK_TYPES: readonly CheckType[] = ['http', 'tcp', 'grpc'];
-
-/**
- * An active health check the registry runs against the instance's own host and port (never another
- * address: a registration cannot turn the registry into a port scanner).
- */
-export interface HealthCheck {
-  type: CheckType;
-  /** `http`: the path to GET (2xx/3xx passes), default `/health`. */
-  path?: string;
-  /** `grpc`: the service name asked of grpc.health.v1 (`''`, the default, asks about the whole server). */
-  service?: string;
-  /** Time between two probes (default 10); the first probe of each instance is spread over it. */
-  intervalSeconds: number;
-  /** A probe slower than this fails (default 2, at most the interval). */
-  timeoutSeconds: number;
-  /** Consecutive failures that turn a passing instance critical (default 3). */
-  failuresBeforeCritical: number;
-  /** Consecutive successes that bring a critical instance back (default 2). */
-  successesBeforePassing: number;
-  /** A critical instance is deregistered after this long (default 60). */
-  deregisterCriticalAfterSeconds: number;
-}
-
-/** Transport a named endpoint speaks: the instance's protocols, and plain TCP (a raw socket listener). */
-export type EndpointProtocol = InstanceProtocol | 'tcp';
-
-export const ENDPOINT_PROTOCOLS: readonly EndpointProtocol[] = [...INSTANCE_PROTOCOLS, 'tcp'];
-
-/** Endpoint names: `grpc`, `admin`, `metrics-tcp`… */
-export const ENDPOINT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-
-/** An instance lists at most this many named endpoints beside its primary address. */
-export const MAX_ENDPOINTS = 8;
-
-/**
- * Another listener of the same running app (its gRPC server, say), reached at the instance's host on its
- * own port. It is renewed, drained and removed with the instance; its own check decides only whether it
- * is routable for its protocol.
- */
-export interface InstanceEndpoint {
-  port: number;
-  protocol: EndpointProtocol;
-  /** Probed at the instance's host and this endpoint's port. */
-  check?: HealthCheck;
-}
-
-/** What the registry concluded about one named endpoint; an endpoint with none is passing. */
-export interface EndpointHealth {
-  status: InstanceStatus;
-  /** When `status` last changed (ISO-8601). */
-  statusSince?: string;
-  /** The last probe's outcome. */
-  checkOutput?: string;
-}
-
-/** Service names (and the `:name` route parameter). */
-export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
-/** Instance ids: a name, a dash and a random suffix when assigned, anything similar when chosen. */
-export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+// The wire contract (instance model, names, routing rules) is declared once, in @nest-discovery/registry-api,
+// for the registry and the discovery library alike; what follows is the registry's own, internal view.
+export * from '@nest-discovery/registry-api';
 
 /** What a register call asks for, after validation and defaults. */
 export interface InstanceRegistration {
@@ -92,23 +20,6 @@ export interface InstanceRegistration {
   endpoints?: Readonly<Record<string, InstanceEndpoint>>;
 }
 
-/**
- * What an operator set with `PATCH /service/:name/:id`. It survives the instance's renewals: the instance's
- * own registration does not undo an operator's drain or weight.
- */
-export interface InstanceOverrides {
-  /** `false`: drained — registered but out of lookups and watches. */
-  enabled?: boolean;
-  /** Replaces the instance's own weight. */
-  weight?: number;
-}
-
-/** A `PATCH /service/:name/:id` body: `enabled: true` and `weight: null` lift the override. */
-export interface InstancePatch {
-  enabled?: boolean;
-  weight?: number | null;
-}
-
 /** What a health check concluded, as the checker hands it to the store. */
 export interface HealthUpdate {
   status: InstanceStatus;
@@ -116,53 +27,4 @@ export interface HealthUpdate {
   output: string;
   /** The named endpoint the check probed; absent: the instance's primary check. */
   endpoint?: string;
-}
-
-/**
- * One live instance, exactly as the API returns it. The store hands out these objects as they
- * are (no clone per read), so they stay JSON-ready: plain fields, ISO timestamps.
- */
-export interface RegistryInstance extends InstanceRegistration {
-  id: string;
-  status: InstanceStatus;
-  /** False while drained (by an operator, or by the instance itself on its way out). */
-  enabled: boolean;
-  /** The operator's overrides, when there are any; `weight` above already applies them. */
-  overrides?: InstanceOverrides;
-  /** When `status` last changed (ISO-8601); absent while it never did. */
-  statusSince?: string;
-  /** The last probe's outcome, when the instance has a check. */
-  checkOutput?: string;
-  /** The registry's view of each named endpoint's check, for those it has one of (none: passing). */
-  endpointHealth?: Readonly<Record<string, EndpointHealth>>;
-  /** ISO-8601 */
-  registeredAt: string;
-  /** ISO-8601; the only field a plain renewal changes. */
-  lastHeartbeat: string;
-}
-
-/** Every service's instances, keyed by service name. */
-export type ServiceMap = Record<string, readonly RegistryInstance[]>;
-
-/** The whole registry at one revision. */
-export interface RegistryState {
-  revision: number;
-  services: ServiceMap;
-}
-
-/**
- * Whether clients should route to an instance's primary (HTTP) address: passing and not drained. Its
- * primary check is the app's own health, so a critical one takes every endpoint out too.
- */
-export function isRoutable(instance: RegistryInstance): boolean {
-  return instance.status === 'passing' && instance.enabled !== false;
-}
-
-/** Whether clients of `endpoint`'s protocol may route to it: the instance is routable and the endpoint's own check passes. */
-export function isEndpointRoutable(instance: RegistryInstance, endpoint: string): boolean {
-  return (
-    isRoutable(instance) &&
-    instance.endpoints?.[endpoint] !== undefined &&
-    (instance.endpointHealth?.[endpoint]?.status ?? 'passing') === 'passing'
-  );
 }

@@ -14,7 +14,7 @@ import { applyHealth, controlOf, patchOverrides, sameFields, sameOverrides, toIn
 import {
   ChangeListener,
   ExpiryPressure,
-  RegistrySnapshot,
+  SnapshotDocument,
   RegistryStore,
   SnapshottableStore,
   StoreStatus,
@@ -174,7 +174,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     this.listeners.clear();
   }
 
-  toSnapshot(): RegistrySnapshot {
+  toSnapshot(): SnapshotDocument {
     return {
       version: SNAPSHOT_VERSION,
       revision: this.currentRevision,
@@ -185,7 +185,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     };
   }
 
-  restore(snapshot: RegistrySnapshot): void {
+  restore(snapshot: SnapshotDocument): void {
     const now = this.clock.now();
     const heartbeat = new Date(now).toISOString();
     this.entries.clear();

@@ -137,7 +137,7 @@ export interface RegistryStore {
 }
 
 /** On-disk shape of a snapshot (version 2: instances with named endpoints; version 1 is migrated on read). */
-export interface RegistrySnapshot {
+export interface SnapshotDocument {
   version: 2;
   revision: number;
   savedAt: string;
@@ -146,9 +146,9 @@ export interface RegistrySnapshot {
 
 /** A store that lives in process memory and so needs snapshots to survive a restart. */
 export interface SnapshottableStore {
-  toSnapshot(): RegistrySnapshot;
+  toSnapshot(): SnapshotDocument;
   /** Replaces the state with `snapshot`, giving every instance a fresh full TTL from now. */
-  restore(snapshot: RegistrySnapshot): void;
+  restore(snapshot: SnapshotDocument): void;
 }
 
 export function isSnapshottable(store: RegistryStore): store is RegistryStore & SnapshottableStore {

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { RegistrySnapshot } from './registry-store.interface';
+import { SnapshotDocument } from './registry-store.interface';
 import { SnapshotFile } from './snapshot.file';
 
-const snapshot: RegistrySnapshot = {
+const snapshot: SnapshotDocument = {
   version: 2,
   revision: 7,
   savedAt: '2025-01-01T00:00:00.000Z',

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INSTANCE_PROTOCOLS, RegistryInstance } from '../registry/instance.entity';
-import { RegistrySnapshot } from './registry-store.interface';
+import { SnapshotDocument } from './registry-store.interface';
 import { foldEndpointEntries, SNAPSHOT_VERSION } from './snapshot.migration';
 
 export const SNAPSHOT_FILE_NAME = 'registry.json';
@@ -23,7 +23,7 @@ export class SnapshotFile {
    * The saved snapshot, or undefined when there is none. A snapshot that cannot be parsed is moved
    * aside to `registry.json.corrupt-<timestamp>` (kept for inspection) and treated as absent.
    */
-  async read(): Promise<RegistrySnapshot | undefined> {
+  async read(): Promise<SnapshotDocument | undefined> {
     await mkdir(this.dataDir, { recursive: true });
     let text: string;
     try {
@@ -57,7 +57,7 @@ export class SnapshotFile {
     }
   }
 
-  async write(snapshot: RegistrySnapshot): Promise<void> {
+  async write(snapshot: SnapshotDocument): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
     const handle = await open(temp, 'w');
@@ -80,7 +80,7 @@ export class SnapshotFile {
  * Parses and checks a snapshot's shape, migrating a version-1 one; throws on anything that is not one.
  * @internal
  */
-export function parseSnapshot(text: string): { snapshot: RegistrySnapshot; folded: number } {
+export function parseSnapshot(text: string): { snapshot: SnapshotDocument; folded: number } {
   const value: unknown = JSON.parse(text);
   if (!isRecord(value) || (value.version !== 1 && value.version !== SNAPSHOT_VERSION)) throw new Error('unknown snapshot version');
   if (!Number.isSafeInteger(value.revision) || (value.revision as number) < 0) throw new Error('bad revision');
@@ -88,8 +88,8 @@ export function parseSnapshot(text: string): { snapshot: RegistrySnapshot; folde
   value.instances.forEach((instance, index) => {
     if (!isInstance(instance)) throw new Error(`instances[${index}] is not an instance`);
   });
-  const read = value as unknown as Omit<RegistrySnapshot, 'version'> & { version: number };
-  if (read.version === SNAPSHOT_VERSION) return { snapshot: read as RegistrySnapshot, folded: 0 };
+  const read = value as unknown as Omit<SnapshotDocument, 'version'> & { version: number };
+  if (read.version === SNAPSHOT_VERSION) return { snapshot: read as SnapshotDocument, folded: 0 };
   const { instances, folded } = foldEndpointEntries(read.instances);
   return { snapshot: { ...read, version: SNAPSHOT_VERSION, instances }, folded };
 }

@@ -1,10 +1,7 @@
 import { HealthCheckOptions, ResolvedHealthCheck } from '../interfaces/discovery-options.interface';
-import { HealthCheckType } from '../interfaces/service-instance.interface';
+import { CHECK_PATH_PATTERN, CHECK_TYPES } from '@nest-discovery/registry-api';
 import { envBoolean, envValue, fail, integerIn, numberOf } from './option-values';
 
-const CHECK_TYPES: readonly HealthCheckType[] = ['http', 'tcp', 'grpc'];
-/** The registry's rule: a path on the instance itself, so a check cannot be aimed at another address. */
-const CHECK_PATH_PATTERN = /^\/(?!\/)[^\s#]*$/;
 const DEFAULT_CHECK_PATH = '/health';
 const DEFAULT_INTERVAL_SECONDS = 10;
 

@@ -1,3 +1,4 @@
+import { INSTANCE_PROTOCOLS, SERVICE_NAME_PATTERN } from '@nest-discovery/registry-api';
 import {
   DiscoveryModuleOptions,
   LoadBalancingStrategyName,
@@ -10,8 +11,6 @@ import { DiscoveryConfigError } from './discovery-config.error';
 import { envBoolean, envValue, fail, integerIn, numberOf } from './option-values';
 import { resolveHealthCheck } from './resolve-health-check';
 
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const PROTOCOLS: readonly InstanceProtocol[] = ['http', 'https', 'grpc'];
 const STRATEGIES: readonly LoadBalancingStrategyName[] = [
   'round-robin',
   'random',
@@ -60,8 +59,8 @@ export function resolveDiscoveryOptions(
 ): ResolvedDiscoveryOptions {
   const register = options.register ?? true;
   const name = options.name;
-  if (name !== undefined && (typeof name !== 'string' || !NAME_PATTERN.test(name))) {
-    fail('name', `a name matching ${NAME_PATTERN}`, name);
+  if (name !== undefined && (typeof name !== 'string' || !SERVICE_NAME_PATTERN.test(name))) {
+    fail('name', `a name matching ${SERVICE_NAME_PATTERN}`, name);
   }
   if (register && !name) throw new DiscoveryConfigError('name', NAME_REQUIRED());
 
@@ -85,7 +84,7 @@ export function resolveDiscoveryOptions(
 
   if (options.port !== undefined) integerIn('port', options.port, 1, 65535);
   const protocol = options.protocol ?? 'http';
-  if (!PROTOCOLS.includes(protocol)) fail('protocol', PROTOCOLS.join(' | '), protocol);
+  if (!INSTANCE_PROTOCOLS.includes(protocol)) fail('protocol', INSTANCE_PROTOCOLS.join(' | '), protocol);
   const weight = integerIn('weight', options.weight ?? 1, 1, 1000);
 
   const tags = options.tags ?? [];

@@ -1,4 +1,5 @@
-import { HealthCheckType, InstanceHealthCheck, InstanceProtocol } from './service-instance.interface';
+import type { HealthCheckBody } from '@nest-discovery/registry-api';
+import { HealthCheckType, InstanceProtocol } from './service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
 import { GrpcModuleOptions, ResolvedGrpcOptions } from '../grpc/grpc-client-options.interface';
 
@@ -130,7 +131,8 @@ export interface DiscoveryModuleOptions {
 }
 
 /** The main endpoint's check after defaults are merged; the `check` of its registrations. @internal */
-export interface ResolvedHealthCheck extends InstanceHealthCheck {
+export interface ResolvedHealthCheck extends HealthCheckBody {
+  intervalSeconds: number;
   /**
    * True when the path is only the default (no option, no env): if the app serves no such route,
    * a `tcp` check is registered instead.

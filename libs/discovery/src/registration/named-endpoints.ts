@@ -1,3 +1,4 @@
+import { ENDPOINT_NAME_PATTERN, ENDPOINT_PROTOCOLS, MAX_ENDPOINTS } from '@nest-discovery/registry-api';
 import { ResolvedHealthCheck } from '../interfaces/discovery-options.interface';
 import { EndpointProtocol } from '../interfaces/service-instance.interface';
 import { endpointCheckBody } from './health-check.body';
@@ -5,10 +6,7 @@ import { NamedEndpoint } from './named-endpoint.interface';
 import { EndpointBody } from './registry-api.interface';
 import { RegisteredEndpoint } from './registration-state.interface';
 
-/** The registry's limits, checked here so a bad endpoint fails `addEndpoint`, not every renewal. */
-const NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-const MAX_ENDPOINTS = 8;
-const PROTOCOLS: readonly EndpointProtocol[] = ['http', 'https', 'grpc', 'tcp'];
+// The registry's limits, checked here too so a bad endpoint fails `addEndpoint`, not every renewal.
 
 interface Entry {
   readonly name: string;
@@ -34,11 +32,11 @@ export class NamedEndpoints {
   add(endpoint: NamedEndpoint): void {
     const { protocol, port } = endpoint;
     const name = endpoint.name ?? protocol;
-    if (!PROTOCOLS.includes(protocol)) {
-      throw new RangeError(`addEndpoint: protocol must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(protocol)}`);
+    if (!ENDPOINT_PROTOCOLS.includes(protocol)) {
+      throw new RangeError(`addEndpoint: protocol must be one of ${ENDPOINT_PROTOCOLS.join(', ')}, got ${JSON.stringify(protocol)}`);
     }
-    if (!NAME_PATTERN.test(name)) {
-      throw new RangeError(`addEndpoint: name must match ${NAME_PATTERN.source}, got ${JSON.stringify(name)}`);
+    if (!ENDPOINT_NAME_PATTERN.test(name)) {
+      throw new RangeError(`addEndpoint: name must match ${ENDPOINT_NAME_PATTERN.source}, got ${JSON.stringify(name)}`);
     }
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new RangeError(`addEndpoint: port must be an integer between 1 and 65535, got ${port}`);

@@ -4,7 +4,8 @@ import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { REGISTRY_HTTP_ERROR, REGISTRY_NETWORK_ERROR } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { InstancePatch, RegisterBody, RegisterResult, RegistrySnapshot } from './registry-api.interface';
+import { RegistryState } from '@nest-discovery/registry-api';
+import { InstancePatch, RegisterBody, RegisterResult } from './registry-api.interface';
 import { RegistryRequestError } from './registry-request.error';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -68,15 +69,15 @@ export class RegistryHttpClient implements OnApplicationShutdown {
     return this.call<ServiceInstance[]>('GET', `/service/${encodeURIComponent(name)}`, { signal }).then((a) => a.body);
   }
 
-  services(signal?: AbortSignal): Promise<RegistrySnapshot> {
-    return this.call<RegistrySnapshot>('GET', '/services', { signal }).then((a) => a.body);
+  services(signal?: AbortSignal): Promise<RegistryState> {
+    return this.call<RegistryState>('GET', '/services', { signal }).then((a) => a.body);
   }
 
   /** Long poll: answers once the revision passes `revision` (at once when undefined) or after the timeout. */
-  watch(revision: number | undefined, timeoutSeconds: number, signal?: AbortSignal): Promise<RegistrySnapshot> {
+  watch(revision: number | undefined, timeoutSeconds: number, signal?: AbortSignal): Promise<RegistryState> {
     const query = revision === undefined ? `timeoutSeconds=${timeoutSeconds}` : `revision=${revision}&timeoutSeconds=${timeoutSeconds}`;
     const timeoutMs = timeoutSeconds * 1000 + WATCH_MARGIN_MS;
-    return this.call<RegistrySnapshot>('GET', `/watch?${query}`, { signal, timeoutMs }).then((a) => a.body);
+    return this.call<RegistryState>('GET', `/watch?${query}`, { signal, timeoutMs }).then((a) => a.body);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -32,7 +32,8 @@ describe('InstanceCache', () => {
         calc: [
           instance('a'),
           instance('b', { status: 'critical' }),
-          instance('c', { status: 'warning' }),
+          // A status this library does not know (a newer registry's) is not routable either.
+          instance('c', { status: 'warning' as ServiceInstance['status'] }),
           instance('d', { enabled: false }),
         ],
       });

@@ -1,10 +1,8 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CHECK_TYPES, CheckType } from '../instance.entity';
+import { CHECK_PATH_PATTERN, CHECK_TYPES, CheckType } from '../instance.entity';
 import { IsIntInRange } from './validators';
 
-/** A path on the instance itself: no scheme, no host, so a check cannot be aimed at another address. */
-const CHECK_PATH_PATTERN = /^\/(?!\/)[^\s#]*$/;
 
 /**
  * `check` of a register body; unset fields take the defaults in {@link toHealthCheck}. Messages name

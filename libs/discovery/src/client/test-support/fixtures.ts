@@ -22,6 +22,7 @@ export function instance(id: string, port = 1, extra: Partial<ServiceInstance> =
     weight: 1,
     ttlSeconds: 30,
     status: 'passing',
+    enabled: true,
     registeredAt: new Date(0).toISOString(),
     lastHeartbeat: new Date(0).toISOString(),
     ...extra,

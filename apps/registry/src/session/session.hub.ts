@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { RegistryMetrics } from '../metrics/registry.metrics';
+import { SessionGreeting } from '../registry/instance.entity';
 import { LostSessionProbe } from './lost-session.probe';
 import { SESSION_KEEPALIVE_MS } from './session.constants';
 
@@ -42,7 +43,8 @@ export class SessionHub implements OnModuleDestroy, BeforeApplicationShutdown {
   open(name: string, id: string, revision: number, response: ServerResponse): void {
     const session: Session = { name, id, response };
     response.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
-    response.write(`${JSON.stringify({ session: id, revision })}\n`);
+    const greeting: SessionGreeting = { session: id, revision };
+    response.write(`${JSON.stringify(greeting)}\n`);
     let set = this.sessions.get(id);
     if (set === undefined) this.sessions.set(id, (set = new Set()));
     set.add(session);

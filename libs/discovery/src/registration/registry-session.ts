@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SessionGreeting } from '@nest-discovery/registry-api';
 import { Client } from 'undici';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { SESSION_LOST, SESSION_OPEN, SESSION_UNAVAILABLE } from '../discovery.messages';
@@ -182,7 +183,7 @@ export class RegistrySession implements OnApplicationShutdown {
 /** Whether `line` is the registry's first session line for `id`: `{"session":"<id>","revision":N}`. */
 function namesSession(line: string, id: string): boolean {
   try {
-    return (JSON.parse(line) as { session?: unknown }).session === id;
+    return (JSON.parse(line) as Partial<SessionGreeting>).session === id;
   } catch {
     return false;
   }

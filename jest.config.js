@@ -3,8 +3,9 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 const moduleNameMapper = {
   '^@nest-discovery/registry-api$': '<rootDir>/libs/registry-api/src',
-  '^@app/discovery$': '<rootDir>/libs/discovery/src',
-  '^@app/discovery/(.*)$': '<rootDir>/libs/discovery/src/$1',
+  // The library's package entry points, mapped to its sources (the only ways in: no deep paths).
+  '^@nest-discovery/discovery$': '<rootDir>/libs/discovery/src',
+  '^@nest-discovery/discovery/(logging|metrics|grpc)$': '<rootDir>/libs/discovery/src/$1',
   '^@proto/(.*)$': '<rootDir>/proto/generated/$1',
   // @fastify/static (Swagger UI's file server) requires glob 14, which is ESM only: Node loads it with
   // require(esm), Jest 29's module system cannot. The hoisted glob 13 has the same API and a CommonJS build.

@@ -1,4 +1,5 @@
-import { DiscoveryMetricsModule, DiscoveryModule, loggerParams } from '@app/discovery';
+import { DiscoveryMetricsModule, DiscoveryModule } from '@nest-discovery/discovery';
+import { loggerParams } from '@nest-discovery/discovery/logging';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';

@@ -1,4 +1,4 @@
-import { RegistrationService } from '@app/discovery';
+import { RegistrationService } from '@nest-discovery/discovery';
 import { Controller, Get } from '@nestjs/common';
 import { version } from '../../../package.json';
 

@@ -1,11 +1,5 @@
-import {
-  appLogger,
-  genRequestId,
-  loggerParams,
-  RegistrationService,
-  useRequestContext,
-  useRequestLogging,
-} from '@app/discovery';
+import { RegistrationService } from '@nest-discovery/discovery';
+import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';

@@ -1,5 +1,5 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { DiscoveryError, NoAvailableInstanceError, RemoteGrpcError, ServiceInstance } from '@app/discovery';
+import { DiscoveryError, NoAvailableInstanceError, RemoteGrpcError, ServiceInstance } from '@nest-discovery/discovery';
 import { ArgumentsHost, Logger } from '@nestjs/common';
 import { DiscoveryExceptionFilter } from './discovery-exception.filter';
 

@@ -4,7 +4,7 @@ import {
   RemoteGrpcError,
   RemoteHttpError,
   RemoteTimeoutError,
-} from '@app/discovery';
+} from '@nest-discovery/discovery';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 

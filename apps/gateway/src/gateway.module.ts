@@ -1,4 +1,5 @@
-import { DiscoveryMetricsModule, DiscoveryModule, loggerParams } from '@app/discovery';
+import { DiscoveryMetricsModule, DiscoveryModule } from '@nest-discovery/discovery';
+import { loggerParams } from '@nest-discovery/discovery/logging';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';

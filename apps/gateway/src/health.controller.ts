@@ -1,4 +1,4 @@
-import { DiscoveryHealthIndicator } from '@app/discovery';
+import { DiscoveryHealthIndicator } from '@nest-discovery/discovery';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';

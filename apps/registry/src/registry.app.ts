@@ -1,4 +1,4 @@
-import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@app/discovery/context';
+import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';

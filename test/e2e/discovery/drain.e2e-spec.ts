@@ -1,4 +1,4 @@
-import { DiscoveryModule, InstanceCache, ServiceClient, ServiceInstance } from '@app/discovery';
+import { DiscoveryModule, InstanceCache, ServiceClient, ServiceInstance } from '@nest-discovery/discovery';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Agent, request } from 'undici';

@@ -1,5 +1,5 @@
 import { connectivityState, status } from '@grpc/grpc-js';
-import { DiscoveryModule, GrpcServiceClient, grpcClientToken, RemoteGrpcError } from '@app/discovery';
+import { DiscoveryModule, GrpcServiceClient, grpcClientToken, RemoteGrpcError } from '@nest-discovery/discovery';
 import { INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CalculatorDefinition } from '@proto/calc/Calculator';

@@ -1,7 +1,7 @@
 import { loadPackageDefinition, Server, ServerCredentials, ServerUnaryCall, sendUnaryData, ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { createServer, Server as HttpServer } from 'node:http';
-import { protoFile } from '@app/discovery/grpc/proto-file';
+import { protoFile } from '@nest-discovery/discovery/grpc';
 
 /** What the fake's gRPC server answers to grpc.health.v1 `Check`. */
 export type ServingStatus = 'SERVING' | 'NOT_SERVING';

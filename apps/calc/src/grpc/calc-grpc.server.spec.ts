@@ -1,6 +1,6 @@
 import { ClientUnaryCall, credentials, makeClientConstructor, Metadata, ServiceClientConstructor, ServiceError, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile } from '@app/discovery';
+import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile } from '@nest-discovery/discovery';
 import { INestMicroservice, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CalcService } from '../calc.service';

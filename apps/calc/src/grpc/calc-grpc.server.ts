@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, ServerInterceptor } from '@grpc/grpc-js';
 import { GrpcOptions, ServerGrpc } from '@nestjs/microservices';
-import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile } from '@app/discovery';
+import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile } from '@nest-discovery/discovery';
 
 /** Where calc's gRPC server listens, and what wraps every call. */
 export interface CalcGrpcServerOptions {

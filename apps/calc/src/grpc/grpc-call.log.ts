@@ -1,4 +1,4 @@
-import { RequestContext } from '@app/discovery';
+import { RequestContext } from '@nest-discovery/discovery';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger as PinoInstance } from 'pino';
 

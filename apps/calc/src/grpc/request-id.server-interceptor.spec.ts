@@ -1,6 +1,7 @@
 import { credentials, makeClientConstructor, Metadata, ServiceClientConstructor, ServiceError, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { appLogger, DEFAULT_PROTO_LOADER_OPTIONS, loggerParams, RequestContext, protoFile } from '@app/discovery';
+import { DEFAULT_PROTO_LOADER_OPTIONS, protoFile, RequestContext } from '@nest-discovery/discovery';
+import { appLogger, loggerParams } from '@nest-discovery/discovery/logging';
 import { Controller, INestMicroservice, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';

@@ -1,6 +1,6 @@
 import { Metadata, ServerInterceptingCall, ServerInterceptor } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import { REQUEST_ID_HEADER, requestIdFrom } from '@app/discovery';
+import { REQUEST_ID_HEADER, requestIdFrom } from '@nest-discovery/discovery';
 import { GrpcCallLog } from './grpc-call.log';
 
 /**

@@ -1,4 +1,4 @@
-import { PathParam, RemoteGet, RemoteService, unimplemented } from '@app/discovery';
+import { PathParam, RemoteGet, RemoteService, unimplemented } from '@nest-discovery/discovery';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNumber } from 'class-validator';
 

@@ -1,4 +1,4 @@
-import { GrpcClientOptions, protoFile } from '@app/discovery';
+import { GrpcClientOptions, protoFile } from '@nest-discovery/discovery';
 
 /** Injection name of the gateway's gRPC client of calc. */
 export const CALC_GRPC_CLIENT = 'calc';

@@ -1,4 +1,4 @@
-import { GrpcServiceClient, InjectGrpcClient } from '@app/discovery';
+import { GrpcServiceClient, InjectGrpcClient } from '@nest-discovery/discovery';
 import { BadRequestException, Controller, Get, Param, Req } from '@nestjs/common';
 import type { CalculatorDefinition } from '@proto/calc/Calculator';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';

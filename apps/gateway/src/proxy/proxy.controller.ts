@@ -1,4 +1,4 @@
-import { HttpMethod, ServiceClient } from '@app/discovery';
+import { HttpMethod, ServiceClient } from '@nest-discovery/discovery';
 import { All, Controller, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,7 +1,7 @@
 import { ChannelOptions, ChannelCredentials, Client, loadPackageDefinition, ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 // The one file, not the barrel: the registry makes no discovery calls and need not load the client stack.
-import { protoFile } from '@app/discovery/grpc/proto-file';
+import { protoFile } from '@nest-discovery/discovery/grpc';
 
 /** grpc.health.v1 `HealthCheckResponse.status`, as proto-loader hands it over (enums as strings). */
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';

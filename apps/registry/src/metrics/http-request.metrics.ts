@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Histogram } from 'prom-client';
-import { HTTP_SERVER_DURATION, LATENCY_BUCKETS_SECONDS, routeLabel } from '@app/discovery/metrics';
+import { HTTP_SERVER_DURATION, LATENCY_BUCKETS_SECONDS, routeLabel } from '@nest-discovery/discovery/metrics';
 import { RegistryMetrics } from './registry.metrics';
 
 type Labels = 'method' | 'route' | 'status_code';

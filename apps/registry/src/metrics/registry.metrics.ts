@@ -5,7 +5,7 @@ import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryInstance } from '../registry/instance.entity';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WatchHub } from '../watch/watch.hub';
-import { registryWithProcessMetrics } from '@app/discovery/metrics';
+import { registryWithProcessMetrics } from '@nest-discovery/discovery/metrics';
 
 /** A counter per service, its children kept so a renewal does not rebuild its label set. */
 class ServiceCounter {

@@ -5,16 +5,21 @@ import { GrpcClientFactory } from '../grpc/grpc-client.factory';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { OutlierEjection } from '../resilience/outlier-ejection';
-import { AxiosTransport } from './axios.transport';
 import { HTTP_TRANSPORT, HttpTransport } from './http-transport.interface';
 import { InstanceLifecycle } from './instance-lifecycle';
 import { ServiceClient } from './service-client';
 import { UndiciTransport } from './undici.transport';
 
-/** The call path's HTTP client, as the resolved options choose it. @internal */
+/**
+ * The call path's HTTP client, as the resolved options choose it. The axios transport is loaded only when
+ * chosen: axios is an optional peer dependency of the package. @internal
+ */
 export function createTransport(config: ResolvedDiscoveryOptions): HttpTransport {
   const options = { connections: config.connectionsPerInstance };
-  return config.transport === 'axios' ? new AxiosTransport(options) : new UndiciTransport(options);
+  if (config.transport !== 'axios') return new UndiciTransport(options);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  const { AxiosTransport } = require('./axios.transport') as typeof import('./axios.transport');
+  return new AxiosTransport(options);
 }
 
 /** Everything the call path needs; injected into DiscoveryModule. @internal */

@@ -1,5 +1,5 @@
 // What every app of the platform shares about Prometheus metrics: the process metrics and the inbound
-// request histogram's name, buckets and route label. An entry point of its own ('@app/discovery/metrics')
+// request histogram's name, buckets and route label. An entry point of its own ('@nest-discovery/discovery/metrics')
 // for an app that makes no discovery calls (the registry), so both serve the same series the same way and
 // the process metrics are collected once per process, whichever app asks first.
 export { registryWithProcessMetrics } from './process.metrics';

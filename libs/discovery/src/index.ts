@@ -15,6 +15,10 @@ export { RegistrationService } from './registration/registration.service';
 export { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
 
 export { ServiceClient } from './client/service-client';
+export type { HttpCallContext, HttpCallResult, HttpClientInterceptor, HttpNext } from './client/http-interceptor.interface';
+export { TIMEOUT_HEADER } from './call/deadline';
+export { isFallbackable } from './call/fallback.policy';
+export type { RetryBudgetOptions } from './resilience/retry-budget';
 export type {
   HttpMethod,
   ServiceRequest,
@@ -34,6 +38,7 @@ export { LeastOutstandingStrategy } from './load-balancing/least-outstanding.str
 export { P2cEwmaStrategy } from './load-balancing/p2c-ewma.strategy';
 
 export { DiscoveryError } from './errors/discovery.error';
+export { DeadlineExceededError } from './errors/deadline-exceeded.error';
 export { NoAvailableInstanceError } from './errors/no-available-instance.error';
 export { RemoteHttpError } from './errors/remote-http.error';
 export { RemoteTimeoutError } from './errors/remote-timeout.error';

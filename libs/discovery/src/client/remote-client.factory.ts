@@ -5,6 +5,7 @@ import {
   RemoteRouteMetadata,
   RemoteServiceMetadata,
 } from '../decorators/remote-client.metadata';
+import { isFallbackable } from '../call/fallback.policy';
 import { validateResponse } from './response-validator';
 import { ServiceClient } from './service-client';
 import { QueryValue, ServiceRequest } from './service-request.interface';
@@ -93,6 +94,7 @@ function compile(
   const defaults = service.options;
   const fixedHeaders = defaults.headers;
   const responseType = route.response;
+  const fallback = route.fallback ?? defaults.fallback;
 
   return async (client, args) => {
     let url = path.literals[0];
@@ -123,10 +125,19 @@ function compile(
       headers: requestHeaders,
       timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
       retries: route.retries ?? defaults.retries,
+      deadlineMs: route.deadlineMs,
+      hedgeAfterMs: route.hedgeAfterMs,
       strategy: defaults.loadBalancing,
       filter: defaults.filter,
+      interceptors: defaults.interceptors,
     };
-    const data = await client.request(request);
+    let data: unknown;
+    try {
+      data = await client.request(request);
+    } catch (error) {
+      if (fallback === undefined || !isFallbackable(error)) throw error;
+      return fallback(error, ...args);
+    }
     return validateResponse(service.name, responseType, data);
   };
 }

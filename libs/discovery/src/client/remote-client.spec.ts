@@ -5,6 +5,7 @@ import { RemoteGet, RemotePost, RemotePut } from '../decorators/http-method.deco
 import { PathParam, QueryParam, RequestBody, RequestHeader } from '../decorators/param.decorators';
 import { RemoteService } from '../decorators/remote-service.decorator';
 import { unimplemented } from '../decorators/unimplemented';
+import { DiscoveryError } from '../errors/discovery.error';
 import { ResponseValidationError } from '../errors/response-validation.error';
 import { createRemoteClient } from './remote-client.factory';
 import { createRemoteClientProviders } from './remote-client.providers';
@@ -168,5 +169,58 @@ describe('declarative remote clients', () => {
     expect(provider.provide).toBe(EchoClient);
     expect(provider.inject).toEqual([ServiceClient]);
     expect(provider.useFactory(test.client)).toBeInstanceOf(EchoClient);
+  });
+});
+
+describe('declarative fallbacks and interceptors', () => {
+  const servers: TestServer[] = [];
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  @RemoteService('calc', {
+    fallback: (error: DiscoveryError) => ({ result: -1, from: `service fallback: ${error.code}` }),
+    interceptors: [{ intercept: (ctx, next) => ((ctx.headers['x-client-tag'] = 'calc-client'), next()) }],
+  })
+  class CalcClient {
+    @RemoteGet('/add/:a/:b', { fallback: (error: DiscoveryError, a: number, b: number) => ({ result: a + b, from: `local: ${error.code}` }) })
+    add(@PathParam('a') a: number, @PathParam('b') b: number): Promise<{ result: number; from?: string }> {
+      return unimplemented();
+    }
+
+    @RemoteGet('/mul/:a/:b')
+    mul(@PathParam('a') a: number, @PathParam('b') b: number): Promise<{ result: number; from?: string }> {
+      return unimplemented();
+    }
+  }
+
+  const clientOf = (source: StaticSource): CalcClient => {
+    const test = makeClient(source, { retries: 1 });
+    clients.push(test);
+    return createRemoteClient(CalcClient, test.client);
+  };
+
+  it("answers with the method's fallback, or the client's, when no instance can: none registered", async () => {
+    const calc = clientOf(new StaticSource());
+    await expect(calc.add(2, 3)).resolves.toEqual({ result: 5, from: 'local: NO_AVAILABLE_INSTANCE' });
+    await expect(calc.mul(2, 3)).resolves.toEqual({ result: -1, from: 'service fallback: NO_AVAILABLE_INSTANCE' });
+  });
+
+  it('answers with the fallback after the retries on 5xx, never on a 4xx', async () => {
+    const failing = await startServer((req, res) => json(res, req.url?.startsWith('/add/4') ? 400 : 503, { url: req.url }));
+    servers.push(failing);
+    const calc = clientOf(new StaticSource().set('calc', [instance('c1', failing.port)]));
+    await expect(calc.add(2, 3)).resolves.toEqual({ result: 5, from: 'local: REMOTE_HTTP_ERROR' });
+    expect(failing.hits).toHaveLength(2); // the call and its retry, then the fallback
+    await expect(calc.add(4, 1)).rejects.toMatchObject({ code: 'REMOTE_HTTP_ERROR', status: 400 });
+  });
+
+  it("sends the client's interceptors' headers", async () => {
+    const echo = await startServer((req, res) => json(res, 200, { result: 1, from: String(req.headers['x-client-tag']) }));
+    servers.push(echo);
+    const calc = clientOf(new StaticSource().set('calc', [instance('c1', echo.port)]));
+    await expect(calc.mul(1, 1)).resolves.toEqual({ result: 1, from: 'calc-client' });
   });
 });

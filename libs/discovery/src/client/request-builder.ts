@@ -1,3 +1,4 @@
+import { TIMEOUT_HEADER } from '../call/deadline';
 import { RequestContext } from '../context/request-context';
 import { REQUEST_ID_HEADER } from '../context/request-id';
 import { QueryValue } from './service-request.interface';
@@ -50,6 +51,19 @@ export function withRequestId<H extends TransportHeaders>(headers: H | undefined
   const requestId = RequestContext.requestId();
   if (requestId === undefined || (headers !== undefined && hasHeader(headers, REQUEST_ID_HEADER))) return headers;
   return { ...headers, [REQUEST_ID_HEADER]: requestId };
+}
+
+/**
+ * `headers` as an attempt sends them: with the current request's id (see {@link withRequestId}) and the
+ * attempt's budget as `x-timeout-ms` (what remains of the call's deadline, so the callee can stop when the
+ * caller will), in one copy. Never mutates `headers`. @internal
+ */
+export function outgoingHeaders<H extends TransportHeaders>(headers: H | undefined, timeoutMs: number): TransportHeaders {
+  const requestId = RequestContext.requestId();
+  const out: TransportHeaders = { ...headers };
+  if (requestId !== undefined && (headers === undefined || !hasHeader(headers, REQUEST_ID_HEADER))) out[REQUEST_ID_HEADER] = requestId;
+  if (Number.isFinite(timeoutMs)) out[TIMEOUT_HEADER] = String(Math.max(0, Math.floor(timeoutMs)));
+  return out;
 }
 
 /** Headers a proxy must not forward (RFC 9110 §7.6.1), plus ones undici refuses or sets itself. */

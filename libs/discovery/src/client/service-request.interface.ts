@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { StrategySpec } from '../load-balancing/strategy.registry';
+import type { HttpClientInterceptor } from './http-interceptor.interface';
 
 /** HTTP methods a service call may use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -36,6 +37,19 @@ export interface ServiceCallOptions {
   filter?: InstanceFilter;
   /** Aborts the call (not counted against the instance). */
   signal?: AbortSignal;
+  /**
+   * The whole call's budget (every attempt) in ms. Default none of its own: only what the request being
+   * handled has left (its `x-timeout-ms`), which bounds the call either way.
+   */
+  deadlineMs?: number;
+  /**
+   * Idempotent calls only, opt-in: when the first attempt has not answered after this many ms, a second is
+   * sent to another instance; the first answer wins and the other is cancelled. Counts against the retry
+   * budget like a retry.
+   */
+  hedgeAfterMs?: number;
+  /** This call's own interceptors, inside the module's (see {@link HttpClientInterceptor}). */
+  interceptors?: readonly HttpClientInterceptor[];
 }
 
 /**

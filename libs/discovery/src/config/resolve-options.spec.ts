@@ -30,11 +30,28 @@ describe('resolveDiscoveryOptions', () => {
       transport: 'undici',
       connectionsPerInstance: 32,
       grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined },
+      http: { interceptors: [] },
+      retryBudget: { ratio: 0.2, minPerSecond: 3, windowSeconds: 10 },
       metrics: true,
       check: { type: 'http', path: '/health', intervalSeconds: 10, pathIsDefault: true },
       drainTimeoutMs: 10_000,
       drainGraceMs: 300,
     });
+  });
+
+  it('takes the retry budget from options or DISCOVERY_RETRY_BUDGET_RATIO / _MIN_PER_SECOND, and HTTP interceptors', () => {
+    expect(
+      resolveDiscoveryOptions({ register: false }, { DISCOVERY_RETRY_BUDGET_RATIO: '0.5', DISCOVERY_RETRY_BUDGET_MIN_PER_SECOND: '1' }).retryBudget,
+    ).toEqual({ ratio: 0.5, minPerSecond: 1, windowSeconds: 10 });
+    expect(resolveDiscoveryOptions({ register: false, retryBudget: { ratio: 0.1, windowSeconds: 30 } }, NO_ENV).retryBudget).toEqual({
+      ratio: 0.1,
+      minPerSecond: 3,
+      windowSeconds: 30,
+    });
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_RETRY_BUDGET_RATIO: 'lots' })).toThrow(/DISCOVERY_RETRY_BUDGET_RATIO/);
+    const interceptor = { intercept: (_ctx: unknown, next: () => Promise<never>) => next() };
+    expect(resolveDiscoveryOptions({ register: false, http: { interceptors: [interceptor] } }, NO_ENV).http.interceptors).toEqual([interceptor]);
+    expect(() => resolveDiscoveryOptions({ register: false, http: { interceptors: [{}] as never } }, NO_ENV)).toThrow(/http\.interceptors/);
   });
 
   it('bounds the graceful drain from options or DISCOVERY_DRAIN_TIMEOUT_MS / DISCOVERY_DRAIN_GRACE_MS', () => {

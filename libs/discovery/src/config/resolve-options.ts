@@ -10,6 +10,7 @@ import { firstExternalIPv4 } from './advertise-address';
 import { DiscoveryConfigError } from './discovery-config.error';
 import { envBoolean, envValue, fail, integerIn, numberOf } from './option-values';
 import { resolveHealthCheck } from './resolve-health-check';
+import { DEFAULT_RETRY_BUDGET } from '../resilience/retry-budget';
 
 const STRATEGIES: readonly LoadBalancingStrategyName[] = [
   'round-robin',
@@ -139,6 +140,22 @@ export function resolveDiscoveryOptions(
     fail('grpc.interceptors', 'an array of objects with an intercept(ctx, next) method', grpcInterceptors);
   }
 
+  const httpInterceptors = options.http?.interceptors ?? [];
+  if (!Array.isArray(httpInterceptors) || httpInterceptors.some((i) => typeof i?.intercept !== 'function')) {
+    fail('http.interceptors', 'an array of objects with an intercept(ctx, next) method', httpInterceptors);
+  }
+  const budgetRatio = numberOf('retryBudget.ratio', options.retryBudget?.ratio, env, 'DISCOVERY_RETRY_BUDGET_RATIO', DEFAULT_RETRY_BUDGET.ratio);
+  if (!(budgetRatio >= 0 && budgetRatio <= 10)) fail('retryBudget.ratio (env DISCOVERY_RETRY_BUDGET_RATIO)', 'a number from 0 to 10', budgetRatio);
+  const budgetMin = numberOf(
+    'retryBudget.minPerSecond',
+    options.retryBudget?.minPerSecond,
+    env,
+    'DISCOVERY_RETRY_BUDGET_MIN_PER_SECOND',
+    DEFAULT_RETRY_BUDGET.minPerSecond,
+  );
+  if (!(budgetMin >= 0)) fail('retryBudget.minPerSecond (env DISCOVERY_RETRY_BUDGET_MIN_PER_SECOND)', 'a non-negative number', budgetMin);
+  const budgetWindow = integerIn('retryBudget.windowSeconds', options.retryBudget?.windowSeconds ?? DEFAULT_RETRY_BUDGET.windowSeconds, 1, 600);
+
   const drainTimeoutMs = numberOf('drainTimeoutMs', options.drainTimeoutMs, env, 'DISCOVERY_DRAIN_TIMEOUT_MS', 10_000);
   if (!(drainTimeoutMs >= 0 && drainTimeoutMs <= 600_000)) {
     fail('drainTimeoutMs (env DISCOVERY_DRAIN_TIMEOUT_MS)', 'a number of ms between 0 and 600000', drainTimeoutMs);
@@ -179,6 +196,8 @@ export function resolveDiscoveryOptions(
       channelOptions: { ...options.grpc?.channelOptions },
       credentials: options.grpc?.credentials,
     },
+    http: { interceptors: [...httpInterceptors] },
+    retryBudget: { ratio: budgetRatio, minPerSecond: budgetMin, windowSeconds: budgetWindow },
     metrics: options.metrics ?? envBoolean(env, 'DISCOVERY_METRICS') ?? true,
     check: resolveHealthCheck(options.check, env),
     drainTimeoutMs,

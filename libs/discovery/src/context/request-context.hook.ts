@@ -1,11 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseTimeoutHeader, TIMEOUT_HEADER } from '../call/deadline';
 import { RequestContext } from './request-context';
+
+/** Options of {@link useRequestContext}. */
+export interface RequestContextOptions {
+  /**
+   * The budget (ms) of a request that brought none in `x-timeout-ms`, by request: e.g. a gateway's default
+   * per route. Undefined: no deadline for it.
+   */
+  defaultBudgetMs?: (request: FastifyRequest) => number | undefined;
+}
 
 /**
  * Makes every request of a Fastify app (a Nest `FastifyAdapter`'s instance) the current
  * {@link RequestContext}, with Fastify's `request.id` as its id — so calls made while handling it
- * carry that id. Call it before `NestFactory.create`, with the adapter's `genReqId` set to
- * {@link genRequestId} so the id is the caller's `X-Request-Id` when it sent one.
+ * carry that id — and its deadline: the budget its caller sent in `x-timeout-ms` (relative ms), else
+ * `defaultBudgetMs(request)`. Calls made while handling it time out by then and send on what remains.
+ * Call it before `NestFactory.create`, with the adapter's `genReqId` set to {@link genRequestId} so the
+ * id is the caller's `X-Request-Id` when it sent one.
  *
  * The context is entered in the first `onRequest` hook and lasts to the end of the handler: Fastify
  * runs the rest of the request — a parsed body included — inside the scope the hook entered.
@@ -17,9 +29,12 @@ import { RequestContext } from './request-context';
  * const app = await NestFactory.create(AppModule, adapter);
  * ```
  */
-export function useRequestContext(fastify: FastifyInstance): void {
+export function useRequestContext(fastify: FastifyInstance, options: RequestContextOptions = {}): void {
+  const fallback = options.defaultBudgetMs;
   // A callback hook, not an async one: no promise per request, and `done` runs inside the scope.
   fastify.addHook('onRequest', (request, _reply, done) => {
-    RequestContext.run({ requestId: request.id }, done);
+    const budget = parseTimeoutHeader(request.headers[TIMEOUT_HEADER]) ?? fallback?.(request);
+    const scope = budget === undefined ? { requestId: request.id } : { requestId: request.id, deadline: Date.now() + budget };
+    RequestContext.run(scope, done);
   });
 }

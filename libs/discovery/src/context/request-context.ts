@@ -4,6 +4,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestScope {
   /** The id of the request, sent on as `x-request-id` by every call made while handling it. */
   readonly requestId: string;
+  /**
+   * When the request's caller stops waiting (ms since the epoch, this process's clock), from the budget it
+   * sent (`x-timeout-ms`, gRPC's deadline) or one the app set: every call made while handling the request
+   * times out by then, and one made after it fails at once without being sent.
+   */
+  readonly deadline?: number;
 }
 
 // One storage for the process: a store per request, found again across every await inside it.
@@ -34,6 +40,12 @@ export abstract class RequestContext {
   /** The current request, or undefined outside any. */
   static current(): RequestScope | undefined {
     return storage.getStore();
+  }
+
+  /** Milliseconds the current request has left, or undefined when it has no deadline (or there is no request). */
+  static remainingMs(): number | undefined {
+    const deadline = storage.getStore()?.deadline;
+    return deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
   }
 
   /** The current request's id, or undefined outside any request. */

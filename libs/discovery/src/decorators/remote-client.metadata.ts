@@ -2,6 +2,17 @@ import { Type } from '@nestjs/common';
 import { InstanceFilter } from '../client/service-request.interface';
 import { HttpMethod } from '../client/service-request.interface';
 import { StrategySpec } from '../load-balancing/strategy.registry';
+import type { HttpClientInterceptor } from '../client/http-interceptor.interface';
+import type { DiscoveryError } from '../errors/discovery.error';
+
+/**
+ * What a declarative method answers instead when its call failed for want of a healthy service: after its
+ * retries (an unreachable instance, a timeout, a 5xx), with no instance to call, with every instance's
+ * circuit open, or with the deadline spent. Never for a 4xx (the caller's mistake) or a response that fails
+ * validation. Called with the typed error and the method's arguments; what it returns (or throws) is the
+ * method's result.
+ */
+export type RemoteFallback = (error: DiscoveryError, ...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Options of {@link RemoteService}: defaults for every method of the client. */
 export interface RemoteServiceOptions {
@@ -13,6 +24,10 @@ export interface RemoteServiceOptions {
   filter?: InstanceFilter;
   /** Headers sent with every call. */
   headers?: Record<string, string>;
+  /** This client's interceptors, inside the module's (see `HttpClientInterceptor`). */
+  interceptors?: HttpClientInterceptor[];
+  /** Every method's fallback, unless the method has its own (see {@link RemoteFallback}). */
+  fallback?: RemoteFallback;
 }
 
 /** Options of the `@RemoteGet`/`@RemotePost`/... decorators. */
@@ -21,6 +36,12 @@ export interface RemoteRouteOptions {
   response?: Type;
   timeoutMs?: number;
   retries?: number;
+  /** The whole call's budget, every attempt included (see `ServiceRequest.deadlineMs`). */
+  deadlineMs?: number;
+  /** Idempotent methods only: hedge after this many ms (see `ServiceRequest.hedgeAfterMs`). */
+  hedgeAfterMs?: number;
+  /** What the method answers when the service cannot (see {@link RemoteFallback}). */
+  fallback?: RemoteFallback;
 }
 
 /** @internal */

@@ -34,3 +34,6 @@ export const GRPC_STREAMING_METHOD = (grpcService: string, method: string): stri
 
 export const INVALID_GRPC_OPTION = (option: string, expected: string, got: unknown): string =>
   `Invalid gRPC client option "${option}": expected ${expected}, got ${JSON.stringify(got)}`;
+
+export const DEADLINE_EXCEEDED = (service: string, attempts: number): string =>
+  `Call to service "${service}" ran out of its deadline ${attempts === 0 ? 'before it was sent' : `after ${attempts} attempt(s)`}`;

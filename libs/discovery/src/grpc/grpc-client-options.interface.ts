@@ -82,4 +82,9 @@ export interface GrpcCallOptions {
   filter?: InstanceFilter;
   /** Cancels the call (CANCELLED; not counted against the instance, not retried). */
   signal?: AbortSignal;
+  /**
+   * Idempotent methods only, opt-in: when the first attempt has not answered after this many ms, a second
+   * goes to another instance; the first answer wins, the other is cancelled.
+   */
+  hedgeAfterMs?: number;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CallPipeline } from '../call/call-pipeline';
 import { InstanceSelector } from '../client/instance-selector';
 import { GRPC_ENDPOINT, GRPC_PROTOCOLS, ProtocolView } from '../client/protocol-view';
 import { DiscoveryConfigError } from '../config/discovery-config.error';
@@ -39,13 +40,17 @@ export class GrpcClientFactory {
     @Optional() metrics?: DiscoveryMetrics,
   ) {
     this.runtime = {
-      source,
-      selector: new InstanceSelector(ejection, config.zone, new ProtocolView(GRPC_PROTOCOLS, GRPC_ENDPOINT)),
-      ejection,
+      // Circuits and retry budgets of their own: a broken gRPC server must not eject an instance's HTTP address.
+      pipeline: new CallPipeline({
+        source,
+        selector: new InstanceSelector(ejection, config.zone, new ProtocolView(GRPC_PROTOCOLS, GRPC_ENDPOINT)),
+        ejection,
+        backoff: new RetryBackoff(config.retryBackoffMs),
+        retryBudget: config.retryBudget,
+      }),
       // Strategy state (round-robin position, latency averages) kept apart from the HTTP clients'.
       strategies: new StrategyRegistry(),
       channels,
-      backoff: new RetryBackoff(config.retryBackoffMs),
       metrics,
     };
   }

@@ -1,23 +1,18 @@
-import { Metadata, status as GrpcStatus, StatusObject } from '@grpc/grpc-js';
-import { CallAttempt, mayRetry, pickInstance } from '../client/call-attempt';
-import { InstanceSelector } from '../client/instance-selector';
+import { Metadata } from '@grpc/grpc-js';
+import { CallPipeline } from '../call/call-pipeline';
+import { CallSpec } from '../call/call-spec';
+import { callDeadline } from '../call/deadline';
+import { chainInterceptors } from '../call/interceptor-chain';
 import { InstanceFilter } from '../client/service-request.interface';
-import { RemoteGrpcError } from '../errors/remote-grpc.error';
-import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { StrategyRegistry, StrategySpec } from '../load-balancing/strategy.registry';
-import { grpcOutcome } from '../metrics/call-outcome';
 import { DiscoveryMetrics } from '../metrics/discovery.metrics';
-import { InstanceSource } from '../resolution/instance-source.interface';
-import { OutlierEjection } from '../resilience/outlier-ejection';
-import { grpcNeverSent, grpcStatusAsHttp, isFailureStatus, isRetryableStatus, RetryBackoff } from '../resilience/retry.policy';
 import { GrpcChannelPool } from './channel-pool';
 import { GrpcCallOptions } from './grpc-client-options.interface';
 import { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc-contract.types';
 import { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor } from './grpc-interceptor.interface';
 import { toMetadata } from './grpc-metadata';
-import { chainInterceptors, GrpcInvoke } from './interceptor-chain';
+import { GrpcUnaryAdapter } from './grpc-unary.adapter';
 import { LoadedMethod } from './proto-definition.loader';
-import { SERIALIZATION_FAILURE, unaryAttempt } from './unary-attempt';
 
 /** A unary method, resolved once at client creation. @internal */
 export interface CompiledGrpcMethod {
@@ -40,12 +35,9 @@ export interface GrpcClientSettings {
 
 /** The shared machinery every gRPC client runs on, from the module. @internal */
 export interface GrpcClientRuntime {
-  readonly source: InstanceSource;
-  readonly selector: InstanceSelector;
-  readonly ejection: OutlierEjection;
+  readonly pipeline: CallPipeline;
   readonly strategies: StrategyRegistry;
   readonly channels: GrpcChannelPool;
-  readonly backoff: RetryBackoff;
   /** Absent in tests that build a runtime by hand. */
   readonly metrics?: DiscoveryMetrics;
 }
@@ -95,7 +87,7 @@ class GrpcCall implements GrpcCallContext {
  * ```
  */
 export class GrpcServiceClient<D = unknown> {
-  private readonly invoke: GrpcInvoke;
+  private readonly invoke: (ctx: GrpcCallContext) => Promise<GrpcCallResult>;
 
   /** @internal Built by {@link GrpcClientFactory}. */
   constructor(
@@ -132,7 +124,8 @@ export class GrpcServiceClient<D = unknown> {
   ): Promise<GrpcCallResult<GrpcResponse<D, M>>> {
     const compiled = this.settings.methods.get(method);
     if (compiled === undefined) throw new TypeError(`${this.settings.grpcService} has no unary method "${method}"`);
-    const deadline = Date.now() + (options.deadlineMs ?? this.settings.deadlineMs);
+    // The smaller of its own deadline and what the request being handled has left.
+    const deadline = callDeadline(options.deadlineMs ?? this.settings.deadlineMs);
     const ctx = new GrpcCall(
       this.settings.service,
       this.settings.grpcService,
@@ -146,69 +139,24 @@ export class GrpcServiceClient<D = unknown> {
     return this.invoke(ctx) as Promise<GrpcCallResult<GrpcResponse<D, M>>>;
   }
 
-  /** The load-balanced call: select, send, and retry elsewhere while that is safe. */
+  /** The load-balanced call itself, through the pipeline HTTP calls run on too. */
   private async send(ctx: GrpcCall): Promise<GrpcCallResult> {
     const { options } = ctx;
-    const { source, selector, ejection, strategies, channels, backoff: retryBackoff } = this.runtime;
-    const call: CallAttempt = {
+    const spec: CallSpec = {
       service: ctx.service,
       idempotent: ctx.idempotent,
       retries: options.retries ?? this.settings.retries,
-      strategy: strategies.get(ctx.service, options.strategy ?? this.settings.loadBalancing),
-      attempt: 0,
-      tried: undefined,
+      // gRPC's deadline covers every attempt: no per-attempt timeout of its own.
+      timeoutMs: Infinity,
+      deadline: ctx.deadline,
+      strategy: this.runtime.strategies.get(ctx.service, options.strategy ?? this.settings.loadBalancing),
+      filter: options.filter ?? this.settings.filter,
+      signal: options.signal,
+      hedgeAfterMs: options.hedgeAfterMs,
       metrics: this.runtime.metrics?.client(ctx.service, 'grpc'),
     };
-    const filter = options.filter ?? this.settings.filter;
-    let sent = 0;
-    let backoff;
-    for (;;) {
-      const candidates = await source.instances(ctx.service);
-      const instance = pickInstance(selector, call, candidates, filter);
-      if (!instance) {
-        backoff = await retryBackoff.wait(backoff);
-        continue;
-      }
-      // Only latency-aware strategies pay for the clock.
-      const started = call.strategy.onEnd || call.metrics ? performance.now() : 0;
-      ejection.acquire(instance.id);
-      call.strategy.onStart?.(instance);
-      sent++;
-      try {
-        const answer = await unaryAttempt(channels.get(instance), ctx.compiled.definition, ctx.request, ctx.metadata, ctx.deadline, options.signal);
-        ejection.onSuccess(instance.id);
-        call.strategy.onEnd?.(instance, { latencyMs: performance.now() - started, ok: true });
-        call.metrics?.attempt(instance.id, 'success', started);
-        return { response: answer.response, headers: answer.headers, trailers: answer.trailers, instance, attempts: sent };
-      } catch (error) {
-        const failure = error as Partial<StatusObject> & { message?: string };
-        const code = typeof failure.code === 'number' ? failure.code : GrpcStatus.INTERNAL;
-        const details = failure.details ?? failure.message ?? '';
-        const latencyMs = started ? performance.now() - started : 0;
-        call.metrics?.attempt(instance.id, grpcOutcome(code, details, options.signal), started);
-        if (options.signal?.aborted || details.startsWith(SERIALIZATION_FAILURE)) {
-          // The caller gave up, or sent what cannot be encoded: says nothing about the instance.
-          ejection.release(instance.id);
-          call.strategy.onEnd?.(instance, { latencyMs, ok: false });
-          throw this.failed(ctx, instance, code, details, failure.metadata);
-        }
-        const asHttp = grpcStatusAsHttp(code);
-        const ok = !isFailureStatus(asHttp);
-        if (ok) ejection.onSuccess(instance.id);
-        else if (ejection.onFailure(instance.id)) call.metrics?.ejected();
-        call.strategy.onEnd?.(instance, { latencyMs, ok });
-        const neverSent = grpcNeverSent(code, details);
-        const worthRetrying = (neverSent || isRetryableStatus(asHttp)) && Date.now() < ctx.deadline;
-        if (worthRetrying && mayRetry(call, instance, neverSent)) {
-          backoff = await retryBackoff.wait(backoff);
-          continue;
-        }
-        throw this.failed(ctx, instance, code, details, failure.metadata);
-      }
-    }
-  }
-
-  private failed(ctx: GrpcCall, instance: ServiceInstance, code: number, details: string, trailers: Metadata | undefined): RemoteGrpcError {
-    return new RemoteGrpcError(ctx.service, ctx.path, instance, code, details, trailers ?? new Metadata());
+    const adapter = new GrpcUnaryAdapter(this.runtime.channels, ctx.service, ctx.compiled.definition, ctx.request, ctx.metadata);
+    const { value, instance, attempts } = await this.runtime.pipeline.run(spec, adapter);
+    return { response: value.response, headers: value.headers, trailers: value.trailers, instance, attempts };
   }
 }

@@ -1,3 +1,5 @@
+import type { HttpClientInterceptor } from '../client/http-interceptor.interface';
+import type { RetryBudgetOptions } from '../resilience/retry-budget';
 import type { HealthCheckBody } from '@nest-discovery/registry-api';
 import { HealthCheckType, InstanceProtocol } from './service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
@@ -102,6 +104,14 @@ export interface DiscoveryModuleOptions {
   connectionsPerInstance?: number;
   /** Settings shared by every gRPC client (deadline, interceptors, channel options). */
   grpc?: GrpcModuleOptions;
+  /** Settings shared by every HTTP call (`ServiceClient`, declarative clients, the proxy). */
+  http?: HttpModuleOptions;
+  /**
+   * Retries per service are capped at a share of its recent calls, so a brownout is not multiplied by
+   * retries (Envoy's and Finagle's retry budget). Default `{ ratio: 0.2, minPerSecond: 3, windowSeconds: 10 }`;
+   * `DISCOVERY_RETRY_BUDGET_RATIO` and `DISCOVERY_RETRY_BUDGET_MIN_PER_SECOND` set the first two.
+   */
+  retryBudget?: Partial<RetryBudgetOptions>;
   /**
    * Record Prometheus metrics of outbound calls, of this app's registration and (with
    * `DiscoveryMetricsModule`) of its inbound requests, served at `GET /metrics`. Default
@@ -128,6 +138,12 @@ export interface DiscoveryModuleOptions {
    * the in-flight wait starts. Default `DISCOVERY_DRAIN_GRACE_MS`, else 300 ms.
    */
   drainGraceMs?: number;
+}
+
+/** Settings shared by every HTTP call. */
+export interface HttpModuleOptions {
+  /** Outermost first; they run outside a client's and a call's own. */
+  interceptors?: HttpClientInterceptor[];
 }
 
 /** The main endpoint's check after defaults are merged; the `check` of its registrations. @internal */
@@ -169,6 +185,8 @@ export interface ResolvedDiscoveryOptions {
   transport: 'undici' | 'axios';
   connectionsPerInstance: number;
   grpc: ResolvedGrpcOptions;
+  http: { interceptors: HttpClientInterceptor[] };
+  retryBudget: RetryBudgetOptions;
   metrics: boolean;
   check: ResolvedHealthCheck | false;
   drainTimeoutMs: number;

@@ -22,6 +22,8 @@ import { ClientFamilies, ServiceCallMetrics } from './service-call.metrics';
  *   once with `instance=""`, `outcome="no_instance"`. Outcomes: see {@link CallOutcome}.
  * - `discovery_client_request_duration_seconds{service,outcome,protocol}`: per attempt, not per instance.
  * - `discovery_client_retries_total{service,protocol}`, `discovery_client_ejections_total{service,protocol}`.
+ * - `discovery_client_retries_refused_total{service,protocol}`: retries the retry budget refused (the call
+ *   failed instead); `discovery_client_hedges_total{service,protocol}`: hedged second attempts sent.
  * - `discovery_registration_registered` (1/0), `discovery_registration_last_renewal_age_seconds`
  *   (`+Inf` before the first success): this app's own registration, when it registers.
  * - `discovery_known_instances{service,protocol}`: passing instances in the local cache, under each
@@ -78,6 +80,16 @@ export class DiscoveryMetrics implements OnModuleInit, OnModuleDestroy {
       ejections: new CounterFamily(
         'discovery_client_ejections_total',
         'Instances taken out of rotation by outlier ejection, by service and protocol.',
+        this.registry,
+      ),
+      retriesRefused: new CounterFamily(
+        'discovery_client_retries_refused_total',
+        'Retries the retry budget refused (the call failed instead), by service and protocol.',
+        this.registry,
+      ),
+      hedges: new CounterFamily(
+        'discovery_client_hedges_total',
+        'Hedged second attempts sent because the first had not answered in time, by service and protocol.',
         this.registry,
       ),
     };

@@ -7,6 +7,8 @@ export interface ClientFamilies {
   readonly duration: HistogramFamily;
   readonly retries: CounterFamily;
   readonly ejections: CounterFamily;
+  readonly retriesRefused: CounterFamily;
+  readonly hedges: CounterFamily;
 }
 
 type OutcomeCells<C> = Partial<Record<CallOutcome, C>>;
@@ -25,6 +27,8 @@ export class ServiceCallMetrics {
   private readonly latency: OutcomeCells<HistogramCell> = {};
   private readonly retryCell: CounterCell;
   private readonly ejectionCell: CounterCell;
+  private readonly refusedCell: CounterCell;
+  private readonly hedgeCell: CounterCell;
 
   constructor(
     readonly service: string,
@@ -34,6 +38,8 @@ export class ServiceCallMetrics {
     const labels = { service, protocol };
     this.retryCell = families.retries.cell(`${service}\0${protocol}`, labels);
     this.ejectionCell = families.ejections.cell(`${service}\0${protocol}`, labels);
+    this.refusedCell = families.retriesRefused.cell(`${service}\0${protocol}`, labels);
+    this.hedgeCell = families.hedges.cell(`${service}\0${protocol}`, labels);
   }
 
   /**
@@ -58,6 +64,16 @@ export class ServiceCallMetrics {
   /** Another attempt follows a failed one, or a wait for an instance to appear. */
   retried(): void {
     this.retryCell.value++;
+  }
+
+  /** A retry the retry budget refused. */
+  retryRefused(): void {
+    this.refusedCell.value++;
+  }
+
+  /** A hedged second attempt was sent. */
+  hedged(): void {
+    this.hedgeCell.value++;
   }
 
   /** An instance of this service was taken out of rotation by outlier ejection. */

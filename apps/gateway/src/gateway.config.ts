@@ -8,6 +8,11 @@ export interface GatewayConfig {
   routes: RouteTable;
   /** `false` disables CORS; `true` reflects any origin; a list allows exactly those origins. */
   cors: boolean | string[];
+  /**
+   * `GATEWAY_BUDGET_MS`: the budget of a request that brought none (`x-timeout-ms`) and whose proxy route
+   * sets none; unset: no deadline. Every call made for the request fits in it (504 once it is spent).
+   */
+  budgetMs: number | undefined;
 }
 
 const DEFAULT_ROUTES = '/api/calc=calc';
@@ -43,5 +48,15 @@ function routes(env: NodeJS.ProcessEnv): RouteTable {
 
 /** Fails fast, naming the variable, on a bad value. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return { port: port(env), host: env.HOST || '0.0.0.0', routes: routes(env), cors: cors(env.CORS_ORIGINS) };
+  return { port: port(env), host: env.HOST || '0.0.0.0', routes: routes(env), cors: cors(env.CORS_ORIGINS), budgetMs: budget(env) };
+}
+
+function budget(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.GATEWAY_BUDGET_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 3_600_000) {
+    throw new Error(`GATEWAY_BUDGET_MS must be an integer of ms from 1 to 3600000, got "${raw}"`);
+  }
+  return value;
 }

@@ -7,6 +7,7 @@ import { version } from '../../../package.json';
 import { setupGatewayApiDocs } from './docs/gateway-api.docs';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { matchRoute } from './proxy/route-table';
 
 async function bootstrap(): Promise<void> {
   // First, so that even a bad variable below is reported as a JSON line.
@@ -17,7 +18,8 @@ async function bootstrap(): Promise<void> {
   // it is each log line's reqId, and every call made while handling the request sends it upstream.
   const adapter = new FastifyAdapter({ genReqId: genRequestId });
   const fastify = adapter.getInstance();
-  useRequestContext(fastify);
+  // A request's budget: its caller's x-timeout-ms, else its proxy route's, else GATEWAY_BUDGET_MS.
+  useRequestContext(fastify, { defaultBudgetMs: (request) => matchRoute(config.routes, request.url)?.route.budgetMs ?? config.budgetMs });
   useRequestLogging(fastify, PinoLogger.root);
   // The gateway has no endpoint of its own that takes a body: bodies are left unread so the proxy streams them.
   fastify.removeAllContentTypeParsers();

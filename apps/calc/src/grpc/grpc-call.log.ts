@@ -5,7 +5,7 @@ import type { Logger as PinoInstance } from 'pino';
 /** What calc's request-id interceptor does with each gRPC call's id. */
 export interface GrpcCallLog {
   /** Runs the method's handler with `requestId` as the current request. */
-  scope<T>(requestId: string, handler: () => T): T;
+  scope<T>(requestId: string, deadline: number | undefined, handler: () => T): T;
   /** Reports a finished call (`path` like `/calc.Calculator/Add`). */
   finished(requestId: string, path: string, code: GrpcStatus, durationMs: number): void;
 }
@@ -32,7 +32,8 @@ const CALLER_FAULTS = new Set<GrpcStatus>([
  */
 export function pinoGrpcCallLog(logger: PinoInstance): GrpcCallLog {
   return {
-    scope: (requestId, handler) => RequestContext.run({ requestId }, handler),
+    scope: (requestId, deadline, handler) =>
+      RequestContext.run(deadline === undefined ? { requestId } : { requestId, deadline }, handler),
     finished: (requestId, path, code, durationMs) => {
       const level = code === GrpcStatus.OK ? 'debug' : CALLER_FAULTS.has(code) ? 'info' : 'error';
       if (!logger.isLevelEnabled(level)) return;

@@ -33,4 +33,15 @@ describe('route table', () => {
     expect(matchRoute(table, '/api/calculator/add')).toBeUndefined();
     expect(matchRoute(table, '/other')).toBeUndefined();
   });
+
+  it('takes a default budget per route, in either form, and refuses a bad one naming it', () => {
+    const expected = [
+      { prefix: '/api/users', service: 'users', budgetMs: 800 },
+      { prefix: '/api/calc', service: 'calc' },
+    ];
+    expect(parseRouteTable('/api/calc=calc,/api/users=users;budgetMs=800', 'GATEWAY_ROUTES')).toEqual(expected);
+    expect(parseRouteTable('{"/api/calc":"calc","/api/users":{"service":"users","budgetMs":800}}', 'GATEWAY_ROUTES')).toEqual(expected);
+    expect(() => parseRouteTable('/api/calc=calc;budgetMs=soon', 'GATEWAY_ROUTES')).toThrow(/budgetMs for "\/api\/calc" must be an integer/);
+    expect(() => parseRouteTable('/api/calc=calc;retries=2', 'GATEWAY_ROUTES')).toThrow(/the only option is ;budgetMs=N/);
+  });
 });

@@ -2,6 +2,8 @@
 export interface Route {
   prefix: string;
   service: string;
+  /** The budget (ms) of a request under this prefix that brought none in `x-timeout-ms`. */
+  budgetMs?: number;
 }
 
 /** Routes, longest prefix first so the most specific one wins. */
@@ -11,8 +13,9 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
- * Parses a route table from JSON (`{ "/api/calc": "calc" }`) or a comma list (`/api/calc=calc,/api/users=users`).
- * Throws naming `source` on anything malformed, so a bad table stops the gateway at start.
+ * Parses a route table from JSON (`{ "/api/calc": "calc" }`, or `{ "/api/calc": { "service": "calc", "budgetMs": 800 } }`)
+ * or a comma list (`/api/calc=calc,/api/users=users;budgetMs=800`). Throws naming `source` on anything
+ * malformed, so a bad table stops the gateway at start.
  */
 export function parseRouteTable(text: string, source: string): RouteTable {
   const trimmed = text.trim();
@@ -28,18 +31,28 @@ export function parseRouteTable(text: string, source: string): RouteTable {
       .split(',')
       .filter((pair) => pair.trim() !== '')
       .map((pair) => {
-        const [prefix, service, ...rest] = pair.split('=').map((part) => part.trim());
-        if (rest.length > 0 || !service) throw new Error(`${source} entry "${pair}" must look like /prefix=service`);
-        return [prefix, service];
+        const [target, ...options] = pair.split(';').map((part) => part.trim());
+        const [prefix, service, ...rest] = target.split('=').map((part) => part.trim());
+        if (rest.length > 0 || !service) throw new Error(`${source} entry "${pair}" must look like /prefix=service[;budgetMs=N]`);
+        if (options.length === 0) return [prefix, service];
+        const budget = /^budgetMs=(.*)$/.exec(options.join(';'));
+        if (options.length > 1 || !budget) throw new Error(`${source} entry "${pair}": the only option is ;budgetMs=N`);
+        return [prefix, { service, budgetMs: Number(budget[1]) }];
       });
   }
-  const routes = entries.map(([rawPrefix, service]): Route => {
+  const routes = entries.map(([rawPrefix, target]): Route => {
     const prefix = rawPrefix.replace(/\/+$/, '');
     if (!PREFIX.test(prefix)) throw new Error(`${source}: prefix "${rawPrefix}" must be a path such as /api/calc`);
+    const { service, budgetMs } =
+      typeof target === 'object' && target !== null ? (target as { service?: unknown; budgetMs?: unknown }) : { service: target, budgetMs: undefined };
     if (typeof service !== 'string' || !SERVICE_NAME.test(service)) {
       throw new Error(`${source}: service for "${rawPrefix}" must be a service name, got ${JSON.stringify(service)}`);
     }
-    return { prefix, service };
+    if (budgetMs === undefined) return { prefix, service };
+    if (!Number.isInteger(budgetMs) || (budgetMs as number) < 1 || (budgetMs as number) > 3_600_000) {
+      throw new Error(`${source}: budgetMs for "${rawPrefix}" must be an integer of ms from 1 to 3600000, got ${JSON.stringify(budgetMs)}`);
+    }
+    return { prefix, service, budgetMs: budgetMs as number };
   });
   return routes.sort((a, b) => b.prefix.length - a.prefix.length);
 }

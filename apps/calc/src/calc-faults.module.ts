@@ -7,13 +7,18 @@ import {
   ExecutionContext,
   Get,
   HttpCode,
+  HttpException,
   Injectable,
+  Param,
+  Query,
   Module,
   NestInterceptor,
   Post,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { DiscoveryError, ServiceClient } from '@nest-discovery/discovery';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
 import { CalcController } from './calc.controller';
 import { HealthController } from './health.controller';
@@ -22,13 +27,19 @@ import { HealthController } from './health.controller';
 @Injectable()
 class CalcFaults {
   healthFailing = false;
+  /** Share of arithmetic requests answered 503 (a brownout), 0 to 1. */
+  failRatio = 0;
   /** Arithmetic requests (`/add`, `/sub`, …) this instance answered. */
   served = 0;
+  /** Arithmetic requests it failed on purpose. */
+  failed = 0;
 }
 
 export interface FaultState {
   healthFailing: boolean;
+  failRatio: number;
   served: number;
+  failed: number;
 }
 
 /** Makes `GET /health` answer 503 while a fault is set, and counts the arithmetic calls served. */
@@ -42,7 +53,14 @@ class FaultInterceptor implements NestInterceptor {
       if (controller === HealthController && this.faults.healthFailing) {
         throw new ServiceUnavailableException('health is failing on purpose (POST /fault/health)');
       }
-      if (controller === CalcController) this.faults.served++;
+      if (controller === CalcController) {
+        this.faults.served++;
+        // Every other call at 0.5, evenly spread, so a test's counts are exact rather than random.
+        if (this.faults.failRatio > 0 && (this.faults.served * this.faults.failRatio) % 1 < this.faults.failRatio) {
+          this.faults.failed++;
+          throw new ServiceUnavailableException('failing on purpose (POST /fault/brownout)');
+        }
+      }
     }
     return next.handle();
   }
@@ -50,11 +68,44 @@ class FaultInterceptor implements NestInterceptor {
 
 @Controller('fault')
 class FaultController {
-  constructor(private readonly faults: CalcFaults) {}
+  constructor(
+    private readonly faults: CalcFaults,
+    private readonly services: ServiceClient,
+  ) {}
 
   @Get()
   state(): FaultState {
-    return { healthFailing: this.faults.healthFailing, served: this.faults.served };
+    const { healthFailing, failRatio, served, failed } = this.faults;
+    return { healthFailing, failRatio, served, failed };
+  }
+
+  /** `{ "failRatio": 0.5 }` answers that share of arithmetic calls 503 (a brownout); 0 heals it. */
+  @Post('brownout')
+  @HttpCode(200)
+  setBrownout(@Body() body: unknown): FaultState {
+    const ratio = (body as { failRatio?: unknown } | null)?.failRatio;
+    if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) throw new BadRequestException('failRatio must be a number from 0 to 1');
+    this.faults.failRatio = ratio;
+    return this.state();
+  }
+
+  /**
+   * Takes `delayMs` (a slow step of this instance), then calls `service` at `path` through the discovery
+   * client and answers what it got: a hop in the middle of a chain, for deadline tests. A call the
+   * request's budget no longer covers fails unsent (504).
+   */
+  @Get('relay/:service')
+  async relay(@Param('service') service: string, @Query('path') path = '/', @Query('delayMs') delayMs = '0'): Promise<unknown> {
+    const delay = Number(delayMs);
+    if (!Number.isInteger(delay) || delay < 0 || delay > 60_000) throw new BadRequestException('delayMs must be an integer of ms up to 60000');
+    if (!path.startsWith('/')) throw new BadRequestException('path must start with /');
+    await sleep(delay);
+    try {
+      return await this.services.request({ service, path });
+    } catch (error) {
+      if (error instanceof DiscoveryError) throw new HttpException({ statusCode: error.httpStatus, code: error.code, message: error.message }, error.httpStatus);
+      throw error;
+    }
   }
 
   /** `{ "failing": true }` makes `/health` answer 503 (the rest keeps working); `false` heals it. */
@@ -77,8 +128,10 @@ class EnabledFaultsModule {}
 /**
  * Fault injection for tests and demos, off unless `CALC_FAULTS=1` (then, and only then, the routes exist):
  * `POST /fault/health {"failing": true|false}` fails or heals this instance's `GET /health` while its
- * arithmetic keeps answering — what a registry health check must catch — and `GET /fault` answers
- * `{ healthFailing, served }`, `served` counting the arithmetic calls this instance answered.
+ * arithmetic keeps answering — what a registry health check must catch; `POST /fault/brownout
+ * {"failRatio": 0.5}` answers that share of arithmetic calls 503; `GET /fault/relay/:service?path=&delayMs=`
+ * is a slow middle hop calling another service; `GET /fault` answers `{ healthFailing, failRatio, served,
+ * failed }`, `served` counting the arithmetic calls this instance answered.
  */
 @Module({})
 export class CalcFaultsModule {

@@ -59,12 +59,17 @@ describe('UiAssets', () => {
   it('ships the dashboard: a page and the modules it loads', () => {
     const shipped = UiAssets.load(resolveUiAssetDir());
     const page = shipped.get(UI_INDEX)?.body.toString() ?? '';
-    for (const [, file] of page.matchAll(/(?:src|href)="([^"]+)"/g)) expect(shipped.get(file)).toBeDefined();
-    const modules = shipped.names().filter((name) => name.endsWith('.js'));
-    for (const name of modules) {
-      for (const [, file] of (shipped.get(name)?.body.toString() ?? '').matchAll(/from '\.\/([^']+)'/g)) {
-        expect(shipped.get(file)).toBeDefined();
-      }
-    }
+    // The page itself, and what it names: its script, stylesheet and icon — each shipped.
+    const referenced = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, file]) => file);
+    expect(referenced).toEqual(expect.arrayContaining(['dashboard.js', 'dashboard.css', 'favicon.svg']));
+    for (const file of referenced) expect(shipped.get(file)).toBeDefined();
+    // Every module the script imports, transitively, is shipped too (the dashboard imports at least one).
+    const imports = shipped
+      .names()
+      .filter((name) => name.endsWith('.js'))
+      .flatMap((name) => [...(shipped.get(name)?.body.toString() ?? '').matchAll(/from '\.\/([^']+)'/g)].map(([, file]) => file));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports).toContain('view.js');
+    for (const file of imports) expect(shipped.get(file)).toBeDefined();
   });
 });

@@ -1,4 +1,9 @@
-/** A client interceptor of any protocol: wraps one logical call (all its attempts), onion-style. @internal */
+/**
+ * A client interceptor, of either protocol: wraps one logical call (all its attempts), onion-style. It may
+ * change the context before calling `next()` (every attempt sends what it holds then), and sees the result
+ * or the error after. Module interceptors run outside a client's, a client's outside a call's; within a
+ * list, the first is the outermost: it sees the call first and its outcome last.
+ */
 export interface CallInterceptor<C, R> {
   intercept(ctx: C, next: () => Promise<R>): Promise<R>;
 }

@@ -1,11 +1,8 @@
+import type { CallInterceptor } from '../call/interceptor-chain';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { TransportHeaders } from './http-transport.interface';
 
-/**
- * One logical HTTP call as interceptors see it — the same shape as the gRPC clients' `GrpcCallContext`.
- * `headers` (and `body`, `timeoutMs`) may be changed before calling `next()`; every attempt sends what they
- * hold then.
- */
+/** One logical HTTP call as interceptors see it; `headers`, `body` and `timeoutMs` may be changed. */
 export interface HttpCallContext {
   /** Registered service name the call resolves, e.g. `calc`. */
   readonly service: string;
@@ -23,7 +20,7 @@ export interface HttpCallContext {
   timeoutMs: number;
 }
 
-/** What a successful call yields: the answer (`request`: the parsed body; `stream`: the upstream response), who answered, and after how many attempts. */
+/** The answer (`request`: the parsed body; `stream`: the upstream response), who gave it, after how many attempts. */
 export interface HttpCallResult<T = unknown> {
   response: T;
   instance: ServiceInstance;
@@ -34,22 +31,12 @@ export interface HttpCallResult<T = unknown> {
 export type HttpNext = () => Promise<HttpCallResult>;
 
 /**
- * An HTTP client interceptor: wraps one logical call (all its attempts), onion-style, like the gRPC ones.
- * Module interceptors (`DiscoveryModule.forRoot({ http: { interceptors } })`) run outside a declarative
- * client's (`@RemoteService(name, { interceptors })`) and a call's own (`ServiceClient.request({ interceptors })`);
- * within a list, the first is the outermost: it sees the call first and its outcome (result or error) last.
+ * An HTTP client interceptor (see `CallInterceptor` for the order): in `DiscoveryModule.forRoot({ http:
+ * { interceptors } })`, `@RemoteService(name, { interceptors })` or `ServiceClient.request({ interceptors })`.
  *
  * @example
  * ```ts
- * class AuthInterceptor implements HttpClientInterceptor {
- *   constructor(private readonly token: () => string) {}
- *   intercept(ctx: HttpCallContext, next: HttpNext) {
- *     ctx.headers.authorization = `Bearer ${this.token()}`;
- *     return next();
- *   }
- * }
+ * const auth: HttpClientInterceptor = { intercept: (ctx, next) => ((ctx.headers.authorization = `Bearer ${token()}`), next()) };
  * ```
  */
-export interface HttpClientInterceptor {
-  intercept(ctx: HttpCallContext, next: HttpNext): Promise<HttpCallResult>;
-}
+export type HttpClientInterceptor = CallInterceptor<HttpCallContext, HttpCallResult>;

@@ -1,7 +1,3 @@
-import { Logger } from '@nestjs/common';
-import { bootstrap } from './registry.app';
+import { startRegistry } from './start-registry';
 
-bootstrap().catch((error: Error) => {
-  Logger.error(`Registry failed to start: ${error.message}`, error.stack, 'Registry');
-  process.exit(1);
-});
+void startRegistry();

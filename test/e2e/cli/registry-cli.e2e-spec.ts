@@ -2,10 +2,14 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../helpers/free-port';
+import { startApp, stopAll } from '../helpers/spawn-app';
+import { tmpDir } from '../helpers/tmp-dir';
 import { waitFor } from '../helpers/wait-for';
 import { bootRegistry, calc, http, InstanceJson, register, TestRegistry } from '../registry/registry.harness';
 
-const CLI = join(__dirname, '..', '..', '..', 'bin', 'registry-cli.js');
+const ROOT = join(__dirname, '..', '..', '..');
+/** The CLI from its sources, as `npm run cli` runs it (the package's build is tested in test/e2e/packages). */
+const CLI = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps', 'registry', 'src', 'cli', 'main.ts')];
 const run = promisify(execFile);
 
 interface CliResult {
@@ -17,7 +21,7 @@ interface CliResult {
 /** Runs the CLI to completion; a non-zero exit is a result, not an error. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -39,7 +43,7 @@ function untilEndpointCritical(url: string, id: string, endpoint: string): Promi
   }, { timeoutMs: 10_000, message: `${id}'s ${endpoint} endpoint to turn critical` });
 }
 
-describe('registry CLI (bin/registry-cli.js)', () => {
+describe('registry CLI (apps/registry/src/cli)', () => {
   let registry: TestRegistry;
   /** Where calc-2's gRPC endpoint claims to listen: nothing does, so its check makes it critical. */
   let closedPort: number;
@@ -95,7 +99,10 @@ describe('registry CLI (bin/registry-cli.js)', () => {
   });
 
   it('watch: prints a line per change until interrupted', async () => {
-    const watcher: ChildProcess = spawn(process.execPath, [CLI, 'watch', '--registry', registry.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watcher: ChildProcess = spawn(process.execPath, [...CLI, 'watch', '--registry', registry.url], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     watcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
@@ -125,6 +132,33 @@ describe('registry CLI (bin/registry-cli.js)', () => {
       const exited = new Promise((resolve) => watcher.once('exit', (code) => resolve(code)));
       watcher.kill('SIGINT');
       await expect(exited).resolves.toBe(0);
+    }
+  });
+
+  it('watch: keeps retrying while the registry is away, and goes on when it is back', async () => {
+    const port = await freePort();
+    const env = { REGISTRY_PORT: String(port), REGISTRY_HOST: '127.0.0.1', REGISTRY_DATA_DIR: tmpDir('cli-watch-') };
+    const away = await startApp('registry', env);
+    const watcher = spawn(process.execPath, [...CLI, 'watch', '--registry', away.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    watcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    watcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(() => output.includes('0 services, 0 instances'), { timeoutMs: 10_000, message: `the first line in:\n${output}` });
+      await away.stop();
+      await waitFor(() => output.includes('; retrying'), { message: `the outage reported in:\n${output}` });
+      // Between two attempts only the backoff timer is pending: it must keep the process alive.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(watcher.exitCode).toBeNull();
+      const back = await startApp('registry', env);
+      await waitFor(() => output.includes('registry reachable again'), { timeoutMs: 15_000, message: `the recovery in:\n${output}` });
+      await register(back.url, { name: 'orders', id: 'orders-9', host: '127.0.0.9', port: 8080, ttlSeconds: 60 });
+      await waitFor(() => /\+ orders orders-9 127\.0\.0\.9:8080/.test(output), { message: `the registration in:\n${output}` });
+    } finally {
+      const exited = new Promise((resolve) => watcher.once('exit', (code) => resolve(code)));
+      watcher.kill('SIGINT');
+      await expect(exited).resolves.toBe(0);
+      await stopAll();
     }
   });
 

@@ -4,5 +4,5 @@ export declare const PACKAGES: string[];
 export declare const OUT: string;
 /** Builds every package with tsc (JS and .d.ts). */
 export declare function build(): void;
-/** Packs every package into OUT; the tarballs' paths. */
-export declare function pack(): string[];
+/** Packs every package into `destination` (default OUT); the tarballs' paths. */
+export declare function pack(destination?: string): string[];

@@ -3,11 +3,15 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Params as LoggerParams, PinoLogger } from 'nestjs-pino';
-import { version } from '../../../package.json';
 import { Clock } from './clock';
 import { setupRegistryApiDocs } from './docs/registry-api.docs';
 import { loadRegistryConfig, RegistryConfig } from './config';
 import { RegistryModule } from './registry.module';
+
+// The registry package's own manifest (apps/registry/package.json). A plain require, not an import, so that
+// tsc leaves it out of the package's program (it is outside rootDir): webpack inlines it into the bundle, and
+// the package's build finds it one folder up, at the package's root, as the sources do.
+const { version } = require('../package.json') as { version: string };
 
 /** Largest request body accepted; anything bigger is answered 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;

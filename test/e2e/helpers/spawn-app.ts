@@ -52,11 +52,22 @@ export function grpcPortOf(app: RunningApp): number {
   return Number(match[1]);
 }
 
+/** Where and how `startScript` runs a script: its arguments, and its folder (default: the repo's root). */
+export interface ScriptOptions {
+  args?: string[];
+  cwd?: string;
+}
+
 /** Spawns any Node script that logs `listening on http://HOST:PORT`, and resolves once it does. */
-export function startScript(script: string, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningApp> {
-  const name = relative(ROOT, script);
-  const proc = spawn(process.execPath, [script], {
-    cwd: ROOT,
+export function startScript(
+  script: string,
+  env: Record<string, string> = {},
+  timeoutMs = 15_000,
+  options: ScriptOptions = {},
+): Promise<RunningApp> {
+  const name = [relative(ROOT, script), ...(options.args ?? [])].join(' ');
+  const proc = spawn(process.execPath, [script, ...(options.args ?? [])], {
+    cwd: options.cwd ?? ROOT,
     // NO_COLOR: Nest's logger would otherwise wrap the URL in ANSI colour codes.
     env: { ...process.env, NODE_ENV: 'test', NO_COLOR: '1', ADVERTISE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

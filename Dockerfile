@@ -21,4 +21,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000 3100 3200 50051
+# The registry's bundle: its main.ts calls startRegistry(), the one bootstrap `nest-discovery registry` (the bin
+# of @nest-discovery/registry: npx @nest-discovery/registry registry) runs too, with the same REGISTRY_* variables.
 CMD ["node", "dist/apps/registry/main.js"]

@@ -1,4 +1,4 @@
-import { DiscoveryModule, ServiceClient } from '@app/discovery';
+import { DiscoveryModule, ServiceClient } from '@nest-discovery/discovery';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 

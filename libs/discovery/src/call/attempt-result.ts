@@ -29,8 +29,8 @@ export interface AttemptResult<R> {
 }
 
 /** An answer that ends the call. @internal */
-export function answered<R>(value: R, outcome: CallOutcome, healthy: boolean, extra: Partial<AttemptResult<R>> = {}): AttemptResult<R> {
-  return { answered: true, value, outcome, healthy, retryable: false, neverSent: false, ...extra };
+export function answered<R>(value: R, outcome: CallOutcome, healthy: boolean, extra?: Partial<AttemptResult<R>>): AttemptResult<R> {
+  return result(true, value, undefined, outcome, healthy, false, false, extra);
 }
 
 /** A failure: thrown unless the pipeline tries again. @internal */
@@ -40,7 +40,32 @@ export function failed<R>(
   healthy: boolean | undefined,
   retryable: boolean,
   neverSent = false,
-  extra: Partial<AttemptResult<R>> = {},
+  extra?: Partial<AttemptResult<R>>,
 ): AttemptResult<R> {
-  return { answered: false, error, outcome, healthy, retryable, neverSent, ...extra };
+  return result<R>(false, undefined, error, outcome, healthy, retryable, neverSent, extra);
+}
+
+/** Every result with the same fields in the same order: one hidden class on the hot path. */
+function result<R>(
+  isAnswer: boolean,
+  value: R | undefined,
+  error: unknown,
+  outcome: CallOutcome,
+  healthy: boolean | undefined,
+  retryable: boolean,
+  neverSent: boolean,
+  extra: Partial<AttemptResult<R>> | undefined,
+): AttemptResult<R> {
+  return {
+    answered: isAnswer,
+    value,
+    error,
+    healthy,
+    outcome,
+    retryable: extra?.retryable ?? retryable,
+    neverSent,
+    cancelled: extra?.cancelled,
+    inFlightUntil: extra?.inFlightUntil,
+    discard: extra?.discard,
+  };
 }

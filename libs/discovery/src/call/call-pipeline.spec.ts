@@ -33,11 +33,15 @@ describe('the call pipeline (ServiceClient, real HTTP servers)', () => {
   const echo = (): Promise<TestServer> => server((req, res) => json(res, 200, { headers: req.headers }));
 
   describe('deadline propagation', () => {
-    it("sends the attempt's budget as x-timeout-ms: its own timeout, or what the request has left when less", async () => {
+    it("sends a call's remaining budget as x-timeout-ms: its own deadline, or what the request has left when less", async () => {
       const s = await echo();
       const c = client(new StaticSource().set('svc', [instance('a', s.port)]), { timeoutMs: 2000 });
+      // No deadline anywhere: the timeout is the caller's own patience, not a budget to hand down.
       const plain = await c.request<{ headers: Record<string, string> }>({ service: 'svc', path: '/' });
-      expect(plain.headers['x-timeout-ms']).toBe('2000');
+      expect(plain.headers['x-timeout-ms']).toBeUndefined();
+      const own = await c.request<{ headers: Record<string, string> }>({ service: 'svc', path: '/', deadlineMs: 800 });
+      expect(Number(own.headers['x-timeout-ms'])).toBeGreaterThan(0);
+      expect(Number(own.headers['x-timeout-ms'])).toBeLessThanOrEqual(800);
       const inherited = await RequestContext.run({ requestId: 'r1', deadline: Date.now() + 300 }, () =>
         c.request<{ headers: Record<string, string> }>({ service: 'svc', path: '/' }),
       );

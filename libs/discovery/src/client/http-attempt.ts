@@ -12,30 +12,34 @@ import { outgoingHeaders } from './request-builder';
  * `x-timeout-ms`) and classifying a transport failure. @internal
  */
 export abstract class HttpAttempt<R> {
-  /** The headers as last sent, and the budget they carry: rebuilt only when an attempt's budget differs. */
-  private sentHeaders: TransportHeaders | undefined;
-  private sentBudget = Number.NaN;
+  /** The request as last sent: rebuilt only when an attempt's budget differs (most calls send one). */
+  private sent: TransportRequest | undefined;
 
   protected constructor(
     protected readonly transport: HttpTransport,
     protected readonly service: string,
-    private readonly request: Omit<TransportRequest, 'timeoutMs' | 'headers'>,
+    protected readonly method: string,
+    private readonly path: string,
     private readonly headers: TransportHeaders | undefined,
+    private readonly body: TransportRequest['body'],
     /** The answer's body may stay silent this long (buffered calls: the attempt's timeout too). */
     private readonly bodyTimeout: boolean,
   ) {}
 
   protected sendRequest(instance: ServiceInstance, options: AttemptOptions): Promise<TransportResponse> {
-    if (options.timeoutMs !== this.sentBudget) {
-      this.sentBudget = options.timeoutMs;
-      this.sentHeaders = outgoingHeaders(this.headers, options.timeoutMs);
-    }
     const timeoutMs = options.timeoutMs;
-    return this.transport.send(
-      instance,
-      { ...this.request, headers: this.sentHeaders, timeoutMs, ...(this.bodyTimeout ? { bodyTimeoutMs: timeoutMs } : {}) },
-      options.signal,
-    );
+    if (this.sent === undefined || this.sent.timeoutMs !== timeoutMs) {
+      // One shape for every request (undici and the transport read the same fields in the same order).
+      this.sent = {
+        method: this.method,
+        path: this.path,
+        headers: outgoingHeaders(this.headers, timeoutMs, options.deadline),
+        body: this.body,
+        timeoutMs,
+        bodyTimeoutMs: this.bodyTimeout ? timeoutMs : undefined,
+      };
+    }
+    return this.transport.send(instance, this.sent, options.signal);
   }
 
   /** A transport failure: the caller's abort, a timeout, or no answer at all. */

@@ -24,12 +24,12 @@ export class HttpRequestAdapter<T> extends HttpAttempt<T> implements CallAdapter
   constructor(
     transport: HttpTransport,
     service: string,
-    private readonly method: string,
+    method: string,
     path: string,
     headers: TransportHeaders | undefined,
     body: string | Buffer | undefined,
   ) {
-    super(transport, service, { method, path, body }, headers, true);
+    super(transport, service, method, path, headers, body, true);
   }
 
   async send(instance: ServiceInstance, options: Parameters<HttpAttempt<T>['sendRequest']>[1]): Promise<BufferedAnswer> {

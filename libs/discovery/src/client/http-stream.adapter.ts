@@ -25,7 +25,7 @@ export class HttpStreamAdapter extends HttpAttempt<ServiceStreamResponse> implem
     body: Readable | Buffer | string | undefined,
   ) {
     // The timeout covers the answer's headers only: the body then streams as long as it takes.
-    super(transport, service, { method, path, body }, headers, false);
+    super(transport, service, method, path, headers, body, false);
     this.streamed = body instanceof Readable ? body : undefined;
   }
 

@@ -54,15 +54,17 @@ export function withRequestId<H extends TransportHeaders>(headers: H | undefined
 }
 
 /**
- * `headers` as an attempt sends them: with the current request's id (see {@link withRequestId}) and the
- * attempt's budget as `x-timeout-ms` (what remains of the call's deadline, so the callee can stop when the
- * caller will), in one copy. Never mutates `headers`. @internal
+ * `headers` as an attempt sends them: with the current request's id (see {@link withRequestId}) and, when
+ * the call has a deadline (its own `deadlineMs`, or what the request being handled has left), the attempt's
+ * budget as `x-timeout-ms`, so the callee can stop when the caller will. A call with no deadline sends none:
+ * its timeout is its own patience, not a budget handed down. Copies only when it adds something; never
+ * mutates `headers`. @internal
  */
-export function outgoingHeaders<H extends TransportHeaders>(headers: H | undefined, timeoutMs: number): TransportHeaders {
-  const requestId = RequestContext.requestId();
-  const out: TransportHeaders = { ...headers };
-  if (requestId !== undefined && (headers === undefined || !hasHeader(headers, REQUEST_ID_HEADER))) out[REQUEST_ID_HEADER] = requestId;
-  if (Number.isFinite(timeoutMs)) out[TIMEOUT_HEADER] = String(Math.max(0, Math.floor(timeoutMs)));
+export function outgoingHeaders<H extends TransportHeaders>(headers: H | undefined, timeoutMs: number, deadline: number): H | TransportHeaders | undefined {
+  const withId = withRequestId(headers);
+  if (!Number.isFinite(deadline)) return withId;
+  const out: TransportHeaders = withId === headers ? { ...headers } : (withId as TransportHeaders);
+  out[TIMEOUT_HEADER] = String(Math.max(0, Math.floor(timeoutMs)));
   return out;
 }
 

@@ -64,6 +64,8 @@ class HttpCall implements HttpCallContext {
 export class ServiceClient {
   private readonly pipeline: CallPipeline;
   private readonly invoke: Invoke;
+  /** No module interceptors: a call without its own skips the interceptor chain. */
+  private readonly plain: boolean;
 
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
@@ -82,6 +84,7 @@ export class ServiceClient {
       retryBudget: config.retryBudget,
     });
     this.invoke = this.chain([]);
+    this.plain = config.http.interceptors.length === 0;
   }
 
   /**
@@ -90,6 +93,14 @@ export class ServiceClient {
    */
   async request<T = unknown>(req: ServiceRequest): Promise<T> {
     const { body, headers } = encodeBody(req.body, req.headers);
+    if (this.plain && (req.interceptors === undefined || req.interceptors.length === 0)) {
+      // No interceptor anywhere: straight into the pipeline, without a context object or a result wrapper.
+      const method = req.method ?? 'GET';
+      const path = buildPath(req.path, req.query);
+      const timeoutMs = req.timeoutMs ?? this.config.timeoutMs;
+      const adapter = new HttpRequestAdapter<T>(this.transport, req.service, method, path, headers, body);
+      return (await this.pipeline.run(this.spec(req, isIdempotent(method), timeoutMs), adapter)).value;
+    }
     return (await this.call(req, 'request', headers, body)).response as T;
   }
 
@@ -126,21 +137,25 @@ export class ServiceClient {
     return chainInterceptors<HttpCall, HttpCallResult>(interceptors, (ctx) => this.send(ctx)) as Invoke;
   }
 
-  /** The load-balanced call itself, through the pipeline. */
-  private async send(ctx: HttpCall): Promise<HttpCallResult> {
-    const req = ctx.options;
-    const spec: CallSpec = {
-      service: ctx.service,
-      idempotent: ctx.idempotent,
+  /** What the pipeline runs for `req`. */
+  private spec(req: ServiceCallOptions, idempotent: boolean, timeoutMs: number): CallSpec {
+    return {
+      service: req.service,
+      idempotent,
       retries: req.retries ?? this.config.retries,
-      timeoutMs: ctx.timeoutMs,
+      timeoutMs,
       deadline: callDeadline(req.deadlineMs),
-      strategy: this.strategies.get(ctx.service, req.strategy ?? this.config.loadBalancing),
+      strategy: this.strategies.get(req.service, req.strategy ?? this.config.loadBalancing),
       filter: req.filter,
       signal: req.signal,
       hedgeAfterMs: req.hedgeAfterMs,
-      metrics: this.metrics?.client(ctx.service, 'http'),
+      metrics: this.metrics?.client(req.service, 'http'),
     };
+  }
+
+  /** The load-balanced call itself, through the pipeline. */
+  private async send(ctx: HttpCall): Promise<HttpCallResult> {
+    const spec = this.spec(ctx.options, ctx.idempotent, ctx.timeoutMs);
     const adapter =
       ctx.kind === 'request'
         ? new HttpRequestAdapter(this.transport, ctx.service, ctx.method, ctx.path, ctx.headers, ctx.body as string | Buffer | undefined)

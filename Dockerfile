@@ -4,7 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY nest-cli.json tsconfig.json ./
-COPY scripts/webpack-proto-assets.js ./scripts/
+COPY scripts/webpack-proto-assets.js scripts/webpack-registry-assets.js ./scripts/
 COPY proto ./proto
 COPY apps ./apps
 COPY libs ./libs

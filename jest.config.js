@@ -7,17 +7,18 @@ const moduleNameMapper = {
   '^@nest-discovery/discovery$': '<rootDir>/libs/discovery/src',
   '^@nest-discovery/discovery/(logging|metrics|grpc)$': '<rootDir>/libs/discovery/src/$1',
   '^@proto/(.*)$': '<rootDir>/proto/generated/$1',
-  // @fastify/static (Swagger UI's file server) requires glob 14, which is ESM only: Node loads it with
-  // require(esm), Jest 29's module system cannot. The hoisted glob 13 has the same API and a CommonJS build.
-  '^glob$': '<rootDir>/node_modules/glob/dist/commonjs/index.js',
 };
-// Its other ESM-only dependency, one self-contained file, is compiled to CommonJS for Jest.
-const esmOnly = ['content-disposition'];
+// Packages published as ES modules only: Node loads them from CommonJS with require(esm), Jest 29's module
+// system cannot, so scripts/jest-esm-to-cjs.js compiles their files to CommonJS (cached like any transform).
+// A name here covers the package wherever npm nests it (e.g. @fastify/middie's own path-to-regexp).
+const esmOnly = ['@nestjs', 'content-disposition', 'cookie', 'path-to-regexp'];
 const transform = {
   '^.+\\.ts$': tsJest,
-  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+  '/node_modules/.+\\.m?js$': '<rootDir>/scripts/jest-esm-to-cjs.js',
 };
-const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
+// Every file of node_modules is left alone except under an esmOnly package: the innermost node_modules/ of
+// the path (nothing after it contains one) followed by a name not on the list.
+const transformIgnorePatterns = [`/node_modules/(?!.*/node_modules/)(?!(${esmOnly.join('|')})/)`];
 
 module.exports = {
   projects: [

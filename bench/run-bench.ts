@@ -1,10 +1,12 @@
 import { clientOverheadCase } from './cases/client-overhead.case';
 import { crashDetectionCases } from './cases/crash-detection.case';
 import { gatewayHopCases } from './cases/gateway-hop.case';
+import { grpcHopCase } from './cases/grpc-hop.case';
 import { lookupCases } from './cases/lookup.case';
 import { metricsCostCase } from './cases/metrics-cost.case';
 import { propagationCase } from './cases/propagation.case';
 import { renewalCase } from './cases/renewal.case';
+import { storeCases } from './cases/store.case';
 import { BenchOptions } from './harness/bench-options';
 import { ResultRow } from './harness/result-row';
 
@@ -20,13 +22,13 @@ export async function runBench(
   const rows: ResultRow[] = [];
   const cases: Array<[string, () => Promise<ResultRow | ResultRow[]>]> = [
     ['gateway hops', () => gatewayHopCases(options)],
-    ['grpc hop', () => import('./cases/grpc-hop.case').then((grpc) => grpc.grpcHopCase(options))],
+    ['grpc hop', () => grpcHopCase(options)],
     ['renewal', () => renewalCase(options)],
     ['lookup', () => lookupCases(options)],
     ['propagation', () => propagationCase(options)],
     ['crash detection', () => crashDetectionCases(options)],
     ['client overhead', () => clientOverheadCase(options)],
-    ['stores', () => import('./cases/store.case').then((stores) => stores.storeCases(options))],
+    ['stores', () => storeCases(options)],
     ['metrics cost', () => metricsCostCase(options)],
   ];
   for (const [name, run] of cases) {

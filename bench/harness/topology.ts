@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunningApp, startApp, startScript } from '../../test/e2e/helpers/spawn-app';
 import { tmpDir } from '../../test/e2e/helpers/tmp-dir';
@@ -58,7 +59,6 @@ export async function startFloor(): Promise<{ gateway: RunningApp; pids: number[
 
 /** Resident set size of a process in MiB, from /proc (Linux). */
 export async function rssMiB(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kib / 1024;

@@ -5,6 +5,9 @@
  * @internal
  */
 export async function registryCommand(): Promise<void> {
-  const { startRegistry } = await import('../../start-registry');
+  // require, not import(): the package is CommonJS, and a dynamic import() would stay an ES import that
+  // needs the compiled file's extension.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startRegistry } = require('../../start-registry') as typeof import('../../start-registry');
   await startRegistry();
 }

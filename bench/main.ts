@@ -15,10 +15,16 @@ async function main(): Promise<void> {
   const report = renderReport(rows);
   console.log('\n' + report);
   if (!smoke && only.length === 0) writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), report);
+  // `--check`: fail when a case misses its target (what to run before closing a change to the call or renewal path).
+  const missed = rows.filter((row) => row.met === false);
+  if (process.argv.includes('--check') && missed.length > 0) {
+    for (const row of missed) console.error(`[bench] target missed: ${row.case} (${row.target})`);
+    process.exitCode = 1;
+  }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

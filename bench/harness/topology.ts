@@ -43,10 +43,14 @@ export async function startSystem(appEnv: Record<string, string> = {}): Promise<
   };
 }
 
-/** The floor pair: a bare Fastify gateway calling a bare Fastify calc over an undici pool. */
-export async function startFloor(): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
-  const calc = await startScript(join(FLOORS, 'calc.floor.js'));
-  const gateway = await startScript(join(FLOORS, 'gateway.floor.js'), { CALC_URL: calc.url });
+/**
+ * A floor pair: a gateway calling a calc over an undici pool, nothing else — bare Fastify (`fastify`), or two
+ * minimal Nest apps on the same Fastify adapter (`nest`: what a Nest → Nest hop costs without this project).
+ */
+export async function startFloor(kind: 'fastify' | 'nest' = 'fastify'): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
+  const prefix = kind === 'nest' ? 'nest-' : '';
+  const calc = await startScript(join(FLOORS, `${prefix}calc.floor.js`));
+  const gateway = await startScript(join(FLOORS, `${prefix}gateway.floor.js`), { CALC_URL: calc.url });
   return {
     gateway,
     pids: [gateway.pid, calc.pid],

@@ -160,7 +160,8 @@ describe('registry CLI (apps/registry/src/cli)', () => {
       await expect(exited).resolves.toBe(0);
       await stopAll();
     }
-  });
+    // Two registry starts and the waits above: well past Jest's default 5 s on a loaded machine.
+  }, 60_000);
 
   it('exits 1 with a clear message when the registry is unreachable', async () => {
     const port = await freePort();

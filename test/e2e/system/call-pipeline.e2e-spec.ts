@@ -185,12 +185,17 @@ describe('calls that know their budget (real processes)', () => {
       const calc = caller.get(CalcClient);
       await expect(calc.add(2, 3)).resolves.toEqual({ result: 5 });
       await Promise.all(calcs.map((app) => app.kill()));
-      await waitFor(async () => (await http<unknown[]>(`${registry.url}/service/calc`)).body.length === 0, { message: 'no calc left' });
+      // Crash detection usually takes milliseconds; the bound is the TTL's, so a loaded machine cannot fail this
+      // test on what it does not test (the fallback is, not how fast a crash is seen: see instance-model).
+      const gone = { timeoutMs: 40_000, intervalMs: 100 };
+      await waitFor(async () => (await http<unknown[]>(`${registry.url}/service/calc`)).body.length === 0, { ...gone, message: 'no calc left' });
       const degraded = await waitFor(async () => {
         const answer = await calc.add(2, 3);
         return answer.degraded !== undefined ? answer : undefined;
-      }, { message: 'the fallback to answer' });
-      expect(degraded).toEqual({ result: 5, degraded: 'NO_AVAILABLE_INSTANCE' });
-    });
+      }, { ...gone, message: 'the fallback to answer' });
+      // With no calc registered: no instance (had the cache still held one, a refused connection: also a fallback).
+      expect(degraded.result).toBe(5);
+      expect(['NO_AVAILABLE_INSTANCE', 'REMOTE_UNAVAILABLE']).toContain(degraded.degraded);
+    }, 120_000);
   });
 });

@@ -133,7 +133,7 @@ export class CheckTargets {
     now: number,
   ): void {
     const intervalMs = check.intervalSeconds * 1000;
-    const address = endpoint === undefined ? instance : (instance.endpoints?.[endpoint] as InstanceEndpoint);
+    const address = addressOf(instance, endpoint);
     const entry: TrackedCheck = {
       key,
       id: instance.id,
@@ -181,9 +181,14 @@ function healthOf(instance: RegistryInstance, endpoint: string | undefined): End
   return instance.endpointHealth?.[endpoint] ?? { status: 'passing' };
 }
 
+/** Where a check probes: the instance's primary address, or its named endpoint's port and protocol. */
+function addressOf(instance: RegistryInstance, endpoint: string | undefined): Pick<InstanceEndpoint, 'port' | 'protocol'> {
+  return endpoint === undefined ? instance : (instance.endpoints?.[endpoint] as InstanceEndpoint);
+}
+
 /** Everything that makes a check a different one: the instance's registration and address, and every field of the check. */
 function specOf(instance: RegistryInstance, endpoint: string | undefined, check: HealthCheck): string {
-  const address = endpoint === undefined ? instance : (instance.endpoints?.[endpoint] as InstanceEndpoint);
+  const address = addressOf(instance, endpoint);
   return [
     instance.name,
     instance.registeredAt,

@@ -11,8 +11,8 @@ import { CheckReporter } from './check.reporter';
 import { CheckTargets, TrackedCheck } from './check.targets';
 import { nextDueAt } from './check.timing';
 import { CHECK_RESYNC_MS, CHECK_RESYNC_RETRY_MS, CHECK_TICK_MS, HEALTH_CHECK_TICK, HEALTH_PROBERS } from './checks.constants';
-import { HealthProber, ProbeResult } from './health-prober.interface';
-import { probeFailure, timedOut } from './probe-failure';
+import { HealthProber } from './health-prober.interface';
+import { settleProbe } from './probe-failure';
 
 /** The checker's state, for `GET /health`. */
 export interface CheckerStats {
@@ -137,7 +137,7 @@ export class HealthCheckScheduler implements OnApplicationBootstrap, OnApplicati
     this.inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(), entry.check.timeoutSeconds * 1000);
     try {
-      const result = await settle(this.probers[entry.check.type], entry, controller.signal);
+      const result = await settleProbe(this.probers[entry.check.type], entry.target, entry.check, controller.signal);
       this.probes++;
       // Aborted by a shutdown or a lost lease rather than the timeout: nobody wants this result.
       if (!this.closed && this.leading && !entry.removed) await this.reporter.report(entry, result);
@@ -159,19 +159,4 @@ export class HealthCheckScheduler implements OnApplicationBootstrap, OnApplicati
     this.targets.clear();
     this.dirty = true;
   }
-}
-
-/**
- * The prober's answer, or a timeout as soon as `signal` fires even if the prober has not noticed yet: a
- * prober that hangs must not hold a concurrency slot forever.
- */
-function settle(prober: HealthProber, entry: TrackedCheck, signal: AbortSignal): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => resolve(timedOut(entry.check));
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve()
-      .then(() => prober.probe(entry.target, entry.check, signal))
-      .then(resolve, (error: unknown) => resolve(probeFailure(error, entry.check, signal)))
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

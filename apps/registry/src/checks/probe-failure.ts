@@ -1,5 +1,5 @@
 import { HealthCheck } from '../registry/instance.entity';
-import { ProbeResult } from './health-prober.interface';
+import { HealthProber, ProbeResult, ProbeTarget } from './health-prober.interface';
 
 /**
  * A failed probe's result. Once the signal fired, the error is only the abort's echo: say it timed out,
@@ -19,4 +19,19 @@ export function timedOut(check: HealthCheck): ProbeResult {
 /** `host` as it goes into an authority: IPv6 literals in brackets. */
 export function authority(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * One probe's answer, or a timeout as soon as `signal` fires even if the prober has not noticed yet (a prober
+ * that hangs must not hold a slot forever); a prober that throws is a failed probe. Never rejects.
+ */
+export function settleProbe(prober: HealthProber, target: ProbeTarget, check: HealthCheck, signal: AbortSignal): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(timedOut(check));
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(() => prober.probe(target, check, signal))
+      .then(resolve, (error: unknown) => resolve(probeFailure(error, check, signal)))
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

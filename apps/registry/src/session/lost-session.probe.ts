@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RegistryConfig } from '../config';
 import { HEALTH_PROBERS } from '../checks/checks.constants';
 import { HealthProber, ProbeResult } from '../checks/health-prober.interface';
-import { probeFailure } from '../checks/probe-failure';
+import { settleProbe } from '../checks/probe-failure';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../registry.constants';
 import { CheckType, HealthCheck, RegistryInstance } from '../registry/instance.entity';
 import { RegistryMetrics } from '../metrics/registry.metrics';
@@ -59,12 +59,7 @@ export class LostSessionProbe {
       ...(instance.check ?? { type: 'tcp', intervalSeconds: 10, failuresBeforeCritical: 1, successesBeforePassing: 1, deregisterCriticalAfterSeconds: 60 }),
       timeoutSeconds,
     };
-    const signal = AbortSignal.timeout(this.config.sessionProbeTimeoutMs);
     const target = { host: instance.host, port: instance.port, protocol: instance.protocol };
-    try {
-      return await this.probers[check.type].probe(target, check, signal);
-    } catch (error) {
-      return probeFailure(error, check, signal);
-    }
+    return settleProbe(this.probers[check.type], target, check, AbortSignal.timeout(this.config.sessionProbeTimeoutMs));
   }
 }

@@ -1,10 +1,8 @@
 // The Nest floor's "gateway": a minimal Nest app on the Fastify adapter forwarding to one calc over an undici
 // keep-alive pool — what a Nest → Nest hop costs with no discovery, no logging, no metrics and no request ids,
 // the floor the gateway's declarative hop is measured against. Plain JS, decorators applied by hand.
-require('reflect-metadata');
 const { Controller, Get, Module, Param } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { FastifyAdapter } = require('@nestjs/platform-fastify');
+const { listen } = require('./nest-floor');
 const { Pool } = require('undici');
 
 const calc = new Pool(process.env.CALC_URL, { connections: 64, pipelining: 1 });
@@ -23,12 +21,4 @@ Reflect.decorate([Controller()], GatewayController);
 class GatewayModule {}
 Reflect.decorate([Module({ controllers: [GatewayController] })], GatewayModule);
 
-NestFactory.create(GatewayModule, new FastifyAdapter(), { logger: false })
-  .then(async (app) => {
-    await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-    console.log(`nest floor gateway listening on ${await app.getUrl()}`);
-  })
-  .catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+listen(GatewayModule, 'nest floor gateway');

@@ -1,9 +1,7 @@
 // The Nest floor of a renewal: a minimal Nest app on the Fastify adapter whose POST /register upserts the JSON
 // body into a Map and answers a small object — what the registry's renewal is measured against. Plain JS.
-require('reflect-metadata');
 const { Body, Controller, HttpCode, Module, Post, Res } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { FastifyAdapter } = require('@nestjs/platform-fastify');
+const { listen } = require('./nest-floor');
 
 const instances = new Map();
 let revision = 1;
@@ -26,12 +24,4 @@ Reflect.decorate([Controller()], RegisterController);
 class FloorModule {}
 Reflect.decorate([Module({ controllers: [RegisterController] })], FloorModule);
 
-NestFactory.create(FloorModule, new FastifyAdapter({ bodyLimit: 65536 }), { logger: false })
-  .then(async (app) => {
-    await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-    console.log(`nest floor registry listening on ${await app.getUrl()}`);
-  })
-  .catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+listen(FloorModule, 'nest floor registry', { bodyLimit: 65536 });

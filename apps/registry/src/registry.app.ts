@@ -1,4 +1,4 @@
-import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@nest-discovery/discovery/logging';
+import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -38,10 +38,9 @@ export async function createRegistryApp(
   const logger = logging ? appLogger(logging) : false;
   // request.id, and so each log line's reqId, is the caller's X-Request-Id when it sent a sane one.
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: genRequestId });
-  if (logger) {
-    useRequestContext(adapter.getInstance());
-    useRequestLogging(adapter.getInstance(), PinoLogger.root);
-  }
+  // No useRequestContext: the registry calls nobody on a request's behalf, and the lines its handlers log
+  // carry their reqId themselves (requestLine), which spares every request AsyncLocalStorage's promise hooks.
+  if (logger) useRequestLogging(adapter.getInstance(), PinoLogger.root);
   const app = await NestFactory.create<NestFastifyApplication>(
     RegistryModule.forRoot(config, { clock: options.clock, logging }),
     adapter,

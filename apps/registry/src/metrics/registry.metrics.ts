@@ -5,21 +5,24 @@ import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryInstance } from '../registry/instance.entity';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WatchHub } from '../watch/watch.hub';
-import { registryWithProcessMetrics } from '@nest-discovery/discovery/metrics';
+import { CounterCell, CounterFamily, registryWithProcessMetrics } from '@nest-discovery/discovery/metrics';
 
-/** A counter per service, its children kept so a renewal does not rebuild its label set. */
+/** A counter per service: an increment is a field write on the service's cell (the library's counter cells). */
 class ServiceCounter {
-  private readonly children = new Map<string, Counter.Internal>();
+  private readonly cells = new Map<string, CounterCell>();
+  private readonly family: CounterFamily;
 
-  constructor(private readonly counter: Counter<'service'>) {}
+  constructor(name: string, help: string, registry: Registry) {
+    this.family = new CounterFamily(name, help, registry);
+  }
 
   inc(service: string): void {
-    let child = this.children.get(service);
-    if (child === undefined) {
-      child = this.counter.labels(service);
-      this.children.set(service, child);
+    let cell = this.cells.get(service);
+    if (cell === undefined) {
+      cell = this.family.cell(service, { service });
+      this.cells.set(service, cell);
     }
-    child.inc();
+    cell.value++;
   }
 }
 
@@ -115,7 +118,7 @@ export class RegistryMetrics implements OnModuleInit {
   }
 
   private counter(name: string, help: string): ServiceCounter {
-    return new ServiceCounter(new Counter({ name, help, labelNames: ['service'], registers: [this.registry] }));
+    return new ServiceCounter(name, help, this.registry);
   }
 }
 

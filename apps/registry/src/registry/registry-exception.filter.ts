@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { RegistryError } from '../errors/registry.error';
+import { requestLine } from './request-line';
 
 /** Error body of every non-2xx answer. */
 export interface ErrorBody {
@@ -29,11 +30,11 @@ export class RegistryExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(exception);
+    const body = this.toBody(exception, reply.request);
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  private toBody(exception: unknown, request: FastifyRequest | undefined): ErrorBody {
     if (exception instanceof RegistryError) {
       return { ...base(exception.status, exception.message), code: exception.code };
     }
@@ -47,7 +48,8 @@ export class RegistryExceptionFilter implements ExceptionFilter {
       const text = exception instanceof SyntaxError ? 'body is not valid JSON' : String((exception as Error).message);
       return base(frameworkStatus, FRAMEWORK_MESSAGES[frameworkStatus] ?? text);
     }
-    this.logger.error(`Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
+    const message = `Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`;
+    this.logger.error(request === undefined ? message : requestLine(request, message));
     return base(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
   }
 }

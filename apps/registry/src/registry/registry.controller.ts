@@ -13,6 +13,7 @@ import {
   Patch,
   Post,
   Query,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
@@ -28,7 +29,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema, InstanceSchema, RegisterAnswerSchema, StateSchema } from '../docs/registry.schemas';
 import { InstanceNotFoundError } from '../errors/instance-not-found.error';
 import { RegistryMetrics } from '../metrics/registry.metrics';
@@ -42,6 +43,8 @@ import { LookupQueryDto, RegisterQueryDto, scopeOf, StatusQueryDto } from './dto
 import { RegisterInstanceDto } from './dto/register-instance.dto';
 import { toRegistration } from './dto/to-registration';
 import { isRoutable, RegistryInstance } from './instance.entity';
+import { registerAnswer } from './register-answer';
+import { requestLine } from './request-line';
 import { ServicesView } from './services.view';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -62,7 +65,9 @@ export class RegistryController {
 
   /**
    * Registers (201) or renews (200) an instance. The answer carries every service unless the
-   * caller's `knownRevision` is current, which keeps a steady heartbeat to a few hundred bytes.
+   * caller's `knownRevision` is current, which keeps a steady heartbeat to a few hundred bytes, or the
+   * caller asked for none (`?answer=none`: it follows the registry through its watch), which keeps a
+   * fleet's restart from costing every registration the whole registry.
    */
   @Post('register')
   @ApiOperation({ summary: 'Register (201) or renew (200) an instance, upsert by id' })
@@ -82,12 +87,11 @@ export class RegistryController {
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     this.metrics.upserted(instance, created);
     if (!created) this.selfPreservation.renewed();
-    if (created) this.logger.log(`Registered ${describe(instance)} (revision ${revision})`);
-    else if (changed) this.logger.log(`Updated ${describe(instance)} (revision ${revision})`);
-    const head = `{"instance":${JSON.stringify(instance)},"revision":`;
-    if (query.knownRevision === revision) return `${head}${revision}}`;
+    if (created) this.logger.log(requestLine(reply.request, `Registered ${describe(instance)} (revision ${revision})`));
+    else if (changed) this.logger.log(requestLine(reply.request, `Updated ${describe(instance)} (revision ${revision})`));
+    if (query.answer === 'none' || query.knownRevision === revision) return registerAnswer(instance, revision);
     const view = await this.view.current({ allowLag: true });
-    return `${head}${view.revision},"services":${view.services}}`;
+    return registerAnswer(instance, view.revision, view.services);
   }
 
   /** A service's routable instances; `?status=all` adds critical and drained ones. */
@@ -119,7 +123,11 @@ export class RegistryController {
   @ApiBearerAuth('token')
   @ApiUnauthorizedResponse({ type: ErrorSchema })
   @UseGuards(TokenGuard)
-  async patch(@Param() params: InstanceParamsDto, @Body() body: PatchInstanceDto): Promise<RegistryInstance> {
+  async patch(
+    @Param() params: InstanceParamsDto,
+    @Body() body: PatchInstanceDto,
+    @Req() request: FastifyRequest,
+  ): Promise<RegistryInstance> {
     if (body.enabled === undefined && body.weight === undefined) {
       throw new BadRequestException('body must set enabled or weight');
     }
@@ -128,7 +136,7 @@ export class RegistryController {
     if (instance === undefined) throw new InstanceNotFoundError(params.name, params.id);
     const revision = await this.store.revision();
     if (revision !== before) {
-      this.logger.log(`Operator set ${describeOverrides(body)} on ${describe(instance)} (revision ${revision})`);
+      this.logger.log(requestLine(request, `Operator set ${describeOverrides(body)} on ${describe(instance)} (revision ${revision})`));
     }
     return instance;
   }
@@ -141,12 +149,13 @@ export class RegistryController {
   @ApiUnauthorizedResponse({ type: ErrorSchema })
   @UseGuards(TokenGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
-  async deregister(@Param() params: InstanceParamsDto): Promise<void> {
+  async deregister(@Param() params: InstanceParamsDto, @Req() request: FastifyRequest): Promise<void> {
     if (!(await this.store.deregister(params.name, params.id))) {
       throw new InstanceNotFoundError(params.name, params.id);
     }
     this.metrics.deregistered(params.name);
-    this.logger.log(`Deregistered ${params.name}/${params.id} (revision ${await this.store.revision()})`);
+    const revision = await this.store.revision();
+    this.logger.log(requestLine(request, `Deregistered ${params.name}/${params.id} (revision ${revision})`));
   }
 }
 

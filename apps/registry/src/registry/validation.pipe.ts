@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { FAST_CHECKS } from './dto/fast-checks';
 
 /** How many distinct valid inputs the pipe remembers. */
 export const VALIDATION_CACHE_SIZE = 4096;
@@ -9,10 +10,14 @@ export const VALIDATION_CACHE_SIZE = 4096;
  * is not a JSON object (array, string, nothing) is rejected before field checks, which would
  * otherwise report confusing "property 0 should not exist" messages.
  *
- * Validation is memoized: a heartbeat sends the same body every few seconds, and class-validator
- * costs more than the rest of the renewal put together. The checks are pure functions of the
- * input, so an input seen valid before is answered with the same (deep-frozen) DTO. Only valid
- * inputs are remembered, at most {@link VALIDATION_CACHE_SIZE}, oldest dropped first.
+ * The hot paths' inputs (a renewal's body and query, a lookup's or a watch's) first meet a fast check
+ * ({@link FAST_CHECKS}: a compiled JSON schema, a few comparisons) that passes the plainly valid through
+ * as they are; only what it refuses reaches class-transformer and class-validator, which then say what
+ * is wrong in the same words as ever.
+ *
+ * Other inputs' validation is memoized: the checks are pure functions of the input, so an input seen
+ * valid before is answered with the same (deep-frozen) DTO. Only valid inputs are remembered, at most
+ * {@link VALIDATION_CACHE_SIZE}, oldest dropped first.
  */
 @Injectable()
 export class RegistryValidationPipe extends ValidationPipe {
@@ -36,6 +41,8 @@ export class RegistryValidationPipe extends ValidationPipe {
     if (metadata.type === 'custom' || metadata.metatype === undefined || !this.toValidate(metadata)) {
       return super.transform(value, metadata);
     }
+    const fast = FAST_CHECKS.get(metadata.metatype)?.(value);
+    if (fast !== undefined) return fast;
     const key = `${metadata.type}:${metadata.metatype.name}:${JSON.stringify(value)}`;
     const known = this.valid.get(key);
     if (known !== undefined) return known;

@@ -1,4 +1,4 @@
-import { Clock, systemClock } from '../clock';
+import { Clock, isoTime, systemClock } from '../clock';
 import { InstanceNameConflictError } from '../errors/instance-name-conflict.error';
 import {
   HealthUpdate,
@@ -75,7 +75,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     }
     entry.expiresAt = now + registration.ttlSeconds * 1000;
     if (sameFields(current, registration, entry.declaredWeight)) {
-      current.lastHeartbeat = new Date(now).toISOString();
+      current.lastHeartbeat = isoTime(now);
       return { instance: current, created: false, changed: false, revision: this.currentRevision };
     }
     entry.declaredWeight = registration.weight;

@@ -23,6 +23,16 @@ import { IsIntInRange, ToInteger } from './validators';
 
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 
+/**
+ * What a register answer carries beside the instance and the revision: `all` (the default) every
+ * registration unless `knownRevision` is current; `none` never (a client that learns the registry
+ * through its watch).
+ */
+export type RegisterAnswerQuery = 'all' | 'none';
+
+/** The values `?answer=` takes. */
+export const REGISTER_ANSWERS: readonly RegisterAnswerQuery[] = ['all', 'none'];
+
 /** Query of `POST /register`. */
 export class RegisterQueryDto {
   /** The revision the caller already holds; when current, the answer leaves `services` out. */
@@ -31,6 +41,16 @@ export class RegisterQueryDto {
   @ToInteger()
   @IsIntInRange(0, MAX_REVISION, { message: 'knownRevision must be a non-negative integer' })
   knownRevision?: number;
+
+  @ApiPropertyOptional({
+    enum: REGISTER_ANSWERS,
+    default: 'all',
+    description:
+      'none: the answer never carries `services` (only the instance and the revision), for a client that follows the registry through `GET /watch`; all: every registration unless `knownRevision` is current',
+  })
+  @IsOptional()
+  @IsIn(REGISTER_ANSWERS, { message: 'answer must be all or none' })
+  answer?: RegisterAnswerQuery;
 }
 
 /** Query of `GET /watch`. */

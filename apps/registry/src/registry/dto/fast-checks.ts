@@ -1,0 +1,91 @@
+import { SERVICE_NAME_PATTERN } from '../instance.entity';
+import { ServiceParamsDto } from './params.dto';
+import { LookupQueryDto, REGISTER_ANSWERS, RegisterQueryDto, StatusQueryDto, WatchQueryDto } from './query.dto';
+import { RegisterInstanceDto } from './register-instance.dto';
+import { isValidRegisterBody } from './register-instance.schema';
+
+/**
+ * A check of the hot paths' inputs that only recognises the plainly valid: the input as its DTO would
+ * have it (numbers parsed), or undefined for anything else — which then goes through class-validator,
+ * the one source of the 400's message. Never accepts what the DTO's decorators reject.
+ */
+export type FastCheck = (value: unknown) => unknown;
+
+const DIGITS = /^\d{1,15}$/;
+// Printable ASCII only: a tag with anything else is left to class-validator's own length count.
+const PLAIN_TAG = /^[\x21-\x7e]{1,128}$/;
+
+type Query = Record<string, unknown>;
+
+function integer(value: unknown, max: number): number | undefined {
+  if (typeof value !== 'string' || !DIGITS.test(value)) return undefined;
+  const number = Number(value);
+  return number <= max ? number : undefined;
+}
+
+function isStatus(value: unknown): boolean {
+  return value === 'passing' || value === 'all';
+}
+
+/** Reads each key of a query with `read` (false: not plainly valid); the DTO, or undefined. */
+function eachKey<T extends object>(value: unknown, read: (dto: T, key: string, given: unknown) => boolean): T | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const dto = {} as T;
+  for (const key in value) {
+    if (!read(dto, key, (value as Query)[key])) return undefined;
+  }
+  return dto;
+}
+
+function status(dto: StatusQueryDto, key: string, given: unknown): boolean {
+  if (key !== 'status' || !isStatus(given)) return false;
+  dto.status = given as StatusQueryDto['status'];
+  return true;
+}
+
+function registerQuery(value: unknown): RegisterQueryDto | undefined {
+  return eachKey<RegisterQueryDto>(value, (dto, key, given) => {
+    if (key === 'knownRevision') return (dto.knownRevision = integer(given, Number.MAX_SAFE_INTEGER)) !== undefined;
+    if (key === 'answer' && REGISTER_ANSWERS.includes(given as never)) {
+      dto.answer = given as RegisterQueryDto['answer'];
+      return true;
+    }
+    return false;
+  });
+}
+
+function watchQuery(value: unknown): WatchQueryDto | undefined {
+  return eachKey<WatchQueryDto>(value, (dto, key, given) => {
+    if (key === 'revision') return (dto.revision = integer(given, Number.MAX_SAFE_INTEGER)) !== undefined;
+    if (key === 'timeoutSeconds') return (dto.timeoutSeconds = integer(given, 300)) !== undefined;
+    return status(dto, key, given);
+  });
+}
+
+function lookupQuery(value: unknown): LookupQueryDto | undefined {
+  return eachKey<LookupQueryDto>(value, (dto, key, given) => {
+    if (key === 'tag' && typeof given === 'string' && PLAIN_TAG.test(given)) {
+      dto.tag = given;
+      return true;
+    }
+    return status(dto, key, given);
+  });
+}
+
+function serviceParams(value: unknown): ServiceParamsDto | undefined {
+  return eachKey<ServiceParamsDto>(value, (dto, key, given) => {
+    if (key !== 'name' || typeof given !== 'string' || !SERVICE_NAME_PATTERN.test(given)) return false;
+    dto.name = given;
+    return true;
+  });
+}
+
+/** The fast checks by DTO class (exact class: a subclass has its own fields). @internal */
+export const FAST_CHECKS: ReadonlyMap<Function, FastCheck> = new Map<Function, FastCheck>([
+  [RegisterInstanceDto, (value) => (isValidRegisterBody(value) ? value : undefined)],
+  [RegisterQueryDto, registerQuery],
+  [WatchQueryDto, watchQuery],
+  [LookupQueryDto, lookupQuery],
+  [StatusQueryDto, (value) => eachKey<StatusQueryDto>(value, status)],
+  [ServiceParamsDto, serviceParams],
+]);

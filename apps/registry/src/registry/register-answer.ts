@@ -1,0 +1,39 @@
+import { RegistryInstance } from './instance.entity';
+
+/** An instance's JSON around its `lastHeartbeat` value: `before + JSON.stringify(lastHeartbeat) + after`. */
+type Split = readonly [before: string, after: string];
+
+// Stored instances are replaced on every change but `lastHeartbeat`, which a plain renewal updates in place:
+// so the rest of an instance's JSON is a function of the object, kept as long as the object lives.
+const splits = new WeakMap<RegistryInstance, Split>();
+const MARK = '\u0000heartbeat\u0000';
+const QUOTED_MARK = JSON.stringify(MARK);
+
+function split(instance: RegistryInstance): Split {
+  let parts = splits.get(instance);
+  if (parts === undefined) {
+    const json = JSON.stringify({ ...instance, lastHeartbeat: MARK });
+    const at = json.indexOf(QUOTED_MARK);
+    parts = [json.slice(0, at), json.slice(at + QUOTED_MARK.length)];
+    splits.set(instance, parts);
+  }
+  return parts;
+}
+
+/**
+ * The JSON of a stored instance, serialized once per object: a renewal answers its instance with only
+ * the new heartbeat spliced in. @internal
+ */
+export function instanceJson(instance: RegistryInstance): string {
+  const [before, after] = split(instance);
+  return `${before}"${instance.lastHeartbeat}"${after}`;
+}
+
+/**
+ * The body of a register answer: `{ instance, revision }`, and `services` (the JSON of the service map at
+ * `revision`) when given. @internal
+ */
+export function registerAnswer(instance: RegistryInstance, revision: number, services?: string): string {
+  const head = `{"instance":${instanceJson(instance)},"revision":${revision}`;
+  return services === undefined ? `${head}}` : `${head},"services":${services}}`;
+}

@@ -4,7 +4,7 @@ import { RemoteTimeoutError } from '../errors/remote-timeout.error';
 import { RemoteUnavailableError } from '../errors/remote-unavailable.error';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { isTimeoutError, neverReachedServer } from '../resilience/retry.policy';
-import { HttpTransport, TransportHeaders, TransportRequest, TransportResponse } from './http-transport.interface';
+import { BufferedAnswer, HttpTransport, TransportHeaders, TransportRequest, TransportResponse } from './http-transport.interface';
 import { outgoingHeaders } from './request-builder';
 
 /**
@@ -27,6 +27,15 @@ export abstract class HttpAttempt<R> {
   ) {}
 
   protected sendRequest(instance: ServiceInstance, options: AttemptOptions): Promise<TransportResponse> {
+    return this.transport.send(instance, this.requestFor(options), options.signal);
+  }
+
+  /** Sends and reads the whole answer, through the transport's buffered path (see `HttpTransport.sendBuffered`). */
+  protected sendBuffered(instance: ServiceInstance, options: AttemptOptions): Promise<BufferedAnswer> {
+    return this.transport.sendBuffered!(instance, this.requestFor(options), options.signal);
+  }
+
+  private requestFor(options: AttemptOptions): TransportRequest {
     const timeoutMs = options.timeoutMs;
     if (this.sent === undefined || this.sent.timeoutMs !== timeoutMs) {
       // One shape for every request (undici and the transport read the same fields in the same order).
@@ -39,7 +48,7 @@ export abstract class HttpAttempt<R> {
         bodyTimeoutMs: this.bodyTimeout ? timeoutMs : undefined,
       };
     }
-    return this.transport.send(instance, this.sent, options.signal);
+    return this.sent;
   }
 
   /** A transport failure: the caller's abort, a timeout, or no answer at all. */

@@ -5,15 +5,10 @@ import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { httpOutcome } from '../metrics/call-outcome';
 import { isFailureStatus, isRetryableStatus } from '../resilience/retry.policy';
 import { HttpAttempt } from './http-attempt';
-import { discard, HttpTransport, readText, TransportHeaders } from './http-transport.interface';
+import { BufferedAnswer, discard, HttpTransport, readText, TransportHeaders } from './http-transport.interface';
 import { parseBody } from './request-builder';
 
-/** A buffered answer: status, content type and the whole body as text. @internal */
-export interface BufferedAnswer {
-  statusCode: number;
-  contentType: string | string[] | undefined;
-  text: string;
-}
+export type { BufferedAnswer } from './http-transport.interface';
 
 /**
  * `ServiceClient.request`: sends the request and reads the whole answer; a 2xx is parsed and returned, any
@@ -32,7 +27,11 @@ export class HttpRequestAdapter<T> extends HttpAttempt<T> implements CallAdapter
     super(transport, service, method, path, headers, body, true);
   }
 
-  async send(instance: ServiceInstance, options: Parameters<HttpAttempt<T>['sendRequest']>[1]): Promise<BufferedAnswer> {
+  send(instance: ServiceInstance, options: Parameters<HttpAttempt<T>['sendRequest']>[1]): Promise<BufferedAnswer> {
+    return this.transport.sendBuffered ? this.sendBuffered(instance, options) : this.sendAndRead(instance, options);
+  }
+
+  private async sendAndRead(instance: ServiceInstance, options: Parameters<HttpAttempt<T>['sendRequest']>[1]): Promise<BufferedAnswer> {
     const response = await this.sendRequest(instance, options);
     const statusCode = response.statusCode;
     const contentType = response.headers['content-type'];

@@ -23,6 +23,13 @@ export interface TransportResponse {
   body: Readable;
 }
 
+/** An answer read to its end: status, content type and the whole body as text. @internal */
+export interface BufferedAnswer {
+  statusCode: number;
+  contentType: string | string[] | undefined;
+  text: string;
+}
+
 /**
  * The seam between the call path and an HTTP client. Errors keep the client's `code`
  * (ECONNREFUSED, UND_ERR_SOCKET, ...) so the retry policy can tell "never sent" from "maybe sent".
@@ -33,6 +40,11 @@ export interface HttpTransport {
    * per call); `signal` is only the caller's, when it has one.
    */
   send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse>;
+  /**
+   * Sends and reads the whole answer (what a buffered call needs), when the client can do that cheaper than
+   * `send` and a stream read to its end; same errors as `send`. Optional: without it, `send` is used.
+   */
+  sendBuffered?(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<BufferedAnswer>;
   /** Releases the connections to an instance that left (in-flight calls finish first). */
   release?(instance: ServiceInstance): void;
   /** Releases every pooled connection. */

@@ -1,7 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
+import { abortReason, BufferedAnswerHandler } from './buffered-answer.handler';
+import { BufferedAnswer, HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
 
 /** Options of {@link UndiciTransport}. */
 export interface UndiciTransportOptions {
@@ -46,6 +47,24 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
       headersTimeout: request.timeoutMs,
       bodyTimeout: request.bodyTimeoutMs,
       signal,
+    });
+  }
+
+  sendBuffered(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<BufferedAnswer> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const pool = this.poolFor(instance);
+    return new Promise((resolve, reject) => {
+      pool.dispatch(
+        {
+          method: request.method as 'GET',
+          path: request.path,
+          headers: request.headers as Record<string, string | string[]> | undefined,
+          body: request.body,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.bodyTimeoutMs,
+        },
+        new BufferedAnswerHandler(resolve, reject, signal),
+      );
     });
   }
 

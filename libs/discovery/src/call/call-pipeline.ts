@@ -57,7 +57,8 @@ export class CallPipeline {
         spec.metrics?.attempt('', 'timeout', 0);
         throw new DeadlineExceededError(spec.service, state.sent, lastError === undefined ? undefined : { cause: lastError });
       }
-      const candidates = await this.runtime.source.instances(spec.service);
+      // Known instances are read synchronously: no promise per call for the common case.
+      const candidates = this.runtime.source.cached?.(spec.service) ?? (await this.runtime.source.instances(spec.service));
       const instance = this.runtime.selector.select(spec.service, candidates, spec.strategy, spec.filter, state.tried, state.attempt);
       if (instance === undefined) {
         // Nothing was sent: waiting for an instance to appear is safe for any call.

@@ -64,12 +64,16 @@ export class InstanceCache implements InstanceSource {
 
   /** {@inheritDoc InstanceSource.instances} */
   instances(service: string): Promise<readonly ServiceInstance[]> {
+    const cached = this.cached(service);
+    return cached !== undefined ? Promise.resolve(cached) : this.lookup(service);
+  }
+
+  /** {@inheritDoc InstanceSource.cached} */
+  cached(service: string): readonly ServiceInstance[] | undefined {
     const cached = this.byService.get(service);
-    if (cached !== undefined || (this.snapshotAt !== undefined && this.live)) {
-      if (!this.live && this.isStale(service)) void this.lookup(service);
-      return Promise.resolve(cached ?? EMPTY);
-    }
-    return this.lookup(service);
+    if (cached === undefined && (this.snapshotAt === undefined || !this.live)) return undefined;
+    if (!this.live && this.isStale(service)) void this.lookup(service);
+    return cached ?? EMPTY;
   }
 
   /** Every service's routable instances, as currently cached (a copy). */

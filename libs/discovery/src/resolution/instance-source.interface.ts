@@ -10,4 +10,9 @@ export interface InstanceSource {
    * Served from memory; only a service never seen before costs one registry lookup.
    */
   instances(service: string): Promise<readonly ServiceInstance[]>;
+  /**
+   * What `instances(service)` would answer without asking anyone, or undefined when it would have to ask:
+   * lets the call path skip a promise per call. Optional.
+   */
+  cached?(service: string): readonly ServiceInstance[] | undefined;
 }

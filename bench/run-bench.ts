@@ -1,5 +1,8 @@
 import { clientOverheadCase } from './cases/client-overhead.case';
+import { churnCase } from './cases/churn.case';
 import { crashDetectionCases } from './cases/crash-detection.case';
+import { fanOutCase } from './cases/fan-out.case';
+import { fatLookupCase } from './cases/fat-lookup.case';
 import { gatewayHopCases } from './cases/gateway-hop.case';
 import { grpcHopCase } from './cases/grpc-hop.case';
 import { lookupCases } from './cases/lookup.case';
@@ -25,6 +28,9 @@ export async function runBench(
     ['grpc hop', () => grpcHopCase(options)],
     ['renewal', () => renewalCase(options)],
     ['lookup', () => lookupCases(options)],
+    ['fat services lookup', () => fatLookupCase(options)],
+    ['churn', () => churnCase(options)],
+    ['fan-out', () => fanOutCase(options)],
     ['propagation', () => propagationCase(options)],
     ['crash detection', () => crashDetectionCases(options)],
     ['client overhead', () => clientOverheadCase(options)],

@@ -11,13 +11,13 @@ const PER_SERVICE = 10;
  * Seeds the registry through its snapshot (the restore path): registering 100 000 instances one POST at a
  * time would measure the answers, which by design carry every registration, not the lookup.
  */
-function seedSnapshot(dataDir: string, count: number): void {
+export function seedSnapshot(dataDir: string, count: number, perService = PER_SERVICE): void {
   const now = new Date().toISOString();
   const instances = Array.from({ length: count }, (_, i) => ({
-    id: `svc-${Math.floor(i / PER_SERVICE)}-${i % PER_SERVICE}`,
-    name: `svc-${Math.floor(i / PER_SERVICE)}`,
+    id: `svc-${Math.floor(i / perService)}-${i % perService}`,
+    name: `svc-${Math.floor(i / perService)}`,
     host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-    port: 8000 + (i % PER_SERVICE),
+    port: 8000 + (i % perService),
     protocol: 'http',
     tags: ['v1'],
     metadata: { version: '1.0.0', zone: `zone-${i % 3}` },

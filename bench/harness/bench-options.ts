@@ -12,6 +12,14 @@ export interface BenchOptions {
   clientCalls: number;
   /** Kills (and graceful stops) in the crash-detection case. */
   crashTries: number;
+  /** Long polls parked at once in the fan-out case, and its rounds. */
+  fanOutWatchers: number;
+  fanOutRounds: number;
+  /** New registrations in the churn case, and the clients sending them at once. */
+  churnRegistrations: number;
+  churnClients: number;
+  /** Services of 100 instances each in the fat-services lookup case. */
+  fatServices: number;
 }
 
 export const FULL: BenchOptions = {
@@ -23,6 +31,11 @@ export const FULL: BenchOptions = {
   propagationTries: 20,
   clientCalls: 40_000,
   crashTries: 20,
+  fanOutWatchers: 1_000,
+  fanOutRounds: 3,
+  churnRegistrations: 10_000,
+  churnClients: 64,
+  fatServices: 1_000,
 };
 
 export const SMOKE: BenchOptions = {
@@ -34,4 +47,9 @@ export const SMOKE: BenchOptions = {
   propagationTries: 2,
   clientCalls: 200,
   crashTries: 2,
+  fanOutWatchers: 50,
+  fanOutRounds: 1,
+  churnRegistrations: 300,
+  churnClients: 8,
+  fatServices: 20,
 };

@@ -10,6 +10,7 @@ import { TokenGuard } from './registry/auth/token.guard';
 import { HealthController } from './registry/health.controller';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryExceptionFilter } from './registry/registry-exception.filter';
+import { ServiceAnswers } from './registry/service-answers';
 import { ServicesView } from './registry/services.view';
 import { RegistryValidationPipe } from './registry/validation.pipe';
 import { WatchController } from './registry/watch.controller';
@@ -69,6 +70,7 @@ export class RegistryModule implements OnApplicationShutdown {
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },
         TokenGuard,
         ServicesView,
+        ServiceAnswers,
         WatchHub,
         SnapshotScheduler,
         ExpirySweeper,

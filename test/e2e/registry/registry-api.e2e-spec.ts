@@ -1,6 +1,6 @@
 import { describeStores } from '../helpers/stores';
 import { waitFor } from '../helpers/wait-for';
-import { bootRegistry, calc, ErrorJson, http, InstanceJson, register, StateJson, TestRegistry } from './registry.harness';
+import { bootRegistry, calc, ErrorJson, http, InstanceJson, register, RegisterJson, StateJson, TestRegistry } from './registry.harness';
 
 /**
  * The registry API's contract, the same on every store. Revisions are compared, never spelled out: the
@@ -40,6 +40,20 @@ describeStores('registry API', (store) => {
     expect(new Date(body.instance.registeredAt).toISOString()).toBe(body.instance.registeredAt);
     expect(body.revision).toBeGreaterThan(initial);
     expect(body.services).toEqual({ calc: [body.instance] });
+  });
+
+  it('answers without services when asked for none (answer=none), new registrations and stale revisions too', async () => {
+    await register(url, calc({ id: 'calc-1' }));
+    const created = await http<RegisterJson>(`${url}/register?answer=none`, { method: 'POST', body: calc({ id: 'calc-2' }) });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ instance: expect.objectContaining({ id: 'calc-2' }), revision: expect.any(Number) });
+    expect(created.body.revision).toBe((await http<StateJson>(`${url}/services`)).body.revision);
+    const stale = await http<RegisterJson>(`${url}/register?knownRevision=0&answer=none`, { method: 'POST', body: calc({ id: 'calc-2' }) });
+    expect(stale.status).toBe(200);
+    expect(stale.body).not.toHaveProperty('services');
+    // answer=all is the original contract: every registration when the caller's revision is not current.
+    const all = await http<RegisterJson>(`${url}/register?knownRevision=0&answer=all`, { method: 'POST', body: calc({ id: 'calc-2' }) });
+    expect(Object.keys(all.body.services ?? {})).toEqual(['calc']);
   });
 
   it('renews with 200 without bumping the revision; knownRevision leaves services out', async () => {

@@ -106,6 +106,9 @@ describeStores('registry input validation', (store) => {
     ['knownRevision=-1', /knownRevision must be a non-negative integer/],
     ['knownRevision=1.5', /knownRevision must be a non-negative integer/],
     ['bogus=1', /property bogus should not exist/],
+    ['answer=some', /^answer must be all or none$/],
+    ['answer=', /^answer must be all or none$/],
+    ['answer=none&answer=all', /^answer must be all or none$/],
   ])('rejects register query %s with 400', async (query, message) => {
     const result = await http(`${url}/register?${query}`, { method: 'POST', body: calc({ id: 'calc-1', tags: ['v2'] }) });
     expectError(result, 400, message);

@@ -42,9 +42,10 @@ import { PatchInstanceDto } from './dto/patch-instance.dto';
 import { LookupQueryDto, RegisterQueryDto, scopeOf, StatusQueryDto } from './dto/query.dto';
 import { RegisterInstanceDto } from './dto/register-instance.dto';
 import { toRegistration } from './dto/to-registration';
-import { isRoutable, RegistryInstance } from './instance.entity';
+import { RegistryInstance } from './instance.entity';
 import { registerAnswer } from './register-answer';
 import { requestLine } from './request-line';
+import { ServiceAnswers } from './service-answers';
 import { ServicesView } from './services.view';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -59,6 +60,7 @@ export class RegistryController {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     private readonly view: ServicesView,
+    private readonly answers: ServiceAnswers,
     private readonly metrics: RegistryMetrics,
     private readonly selfPreservation: SelfPreservation,
   ) {}
@@ -94,14 +96,13 @@ export class RegistryController {
     return registerAnswer(instance, view.revision, view.services);
   }
 
-  /** A service's routable instances; `?status=all` adds critical and drained ones. */
+  /** A service's routable instances; `?status=all` adds critical and drained ones. Serialized once per change of the service. */
   @Get('service/:name')
   @ApiOperation({ summary: "A service's routable instances ([] for an unknown name)" })
   @ApiOkResponse({ type: [InstanceSchema] })
-  async lookup(@Param() params: ServiceParamsDto, @Query() query: LookupQueryDto): Promise<readonly RegistryInstance[]> {
-    const instances = await this.store.get(params.name, query.tag);
-    if (scopeOf(query.status) === 'all' || instances.every(isRoutable)) return instances;
-    return instances.filter(isRoutable);
+  @Header('Content-Type', JSON_TYPE)
+  async lookup(@Param() params: ServiceParamsDto, @Query() query: LookupQueryDto): Promise<string> {
+    return this.answers.json(await this.store.get(params.name), scopeOf(query.status), query.tag);
   }
 
   @Get('services')

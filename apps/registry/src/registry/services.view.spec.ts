@@ -47,7 +47,10 @@ describe('ServicesView', () => {
     expect(JSON.parse(later.services).calc[0].lastHeartbeat).toBe(new Date(clock.now()).toISOString());
   });
 
-  it('lets a registration answer reuse a recent view under churn, but never /services or /watch', async () => {
+  it('lets a registration (or a coalesced watch) answer reuse a recent view under churn, never /services', async () => {
+    // The lag allowed is measured in CPU time (monotonic): every reading of it here moves it 1 ms on.
+    let mono = 0;
+    const now = jest.spyOn(performance, 'now').mockImplementation(() => (mono += 1));
     const clock = new ManualClock();
     const store = new MemoryRegistryStore(clock);
     const view = new ServicesView(store, clock);
@@ -61,7 +64,21 @@ describe('ServicesView', () => {
     expect((await view.current()).revision).toBe(2);
 
     await store.upsert({ ...registration, id: 'calc-3' });
-    clock.advance(1000);
+    expect(view.rebuildDelayMs()).toBeGreaterThan(0);
+    mono += 1000;
+    expect(view.rebuildDelayMs()).toBe(0);
     expect((await view.current({ allowLag: true })).revision).toBe(3);
+    now.mockRestore();
+  });
+
+  it('shares one build among callers asking at once for the same revision', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    await store.upsert(registration);
+    const all = jest.spyOn(store, 'all');
+    const views = await Promise.all(Array.from({ length: 50 }, () => view.current()));
+    expect(all).toHaveBeenCalledTimes(1);
+    expect(new Set(views).size).toBe(1);
   });
 });

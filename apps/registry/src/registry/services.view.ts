@@ -21,7 +21,17 @@ export interface SerializedServices {
   counts: { services: number; instances: number };
 }
 
-type CachedView = SerializedServices & { builtAt: number; buildMs: number };
+/**
+ * `builtAt` on the registry's clock (what heartbeats' staleness is measured on); `builtAtMs` on the
+ * monotonic clock, like `buildMs`: how long ago a build was, against what it cost, is CPU time, whatever
+ * an injected clock says.
+ */
+type CachedView = SerializedServices & { builtAt: number; builtAtMs: number; buildMs: number };
+
+/** Monotonic milliseconds since the build in `view`. */
+function sinceBuild(view: CachedView): number {
+  return performance.now() - view.builtAtMs;
+}
 
 /**
  * How stale `lastHeartbeat` may be in a cached listing. Renewals do not change the revision, so
@@ -39,11 +49,14 @@ const REBUILD_COST_FACTOR = 10;
 
 /**
  * Serializes the service map once per revision and shares the string: a change that wakes a
- * thousand watchers costs one JSON.stringify, and steady heartbeats cost none.
+ * thousand watchers costs one JSON.stringify, and steady heartbeats cost none. Callers asking at once
+ * for the same revision share one build.
  */
 @Injectable()
 export class ServicesView {
   private readonly cached = new Map<ListingScope, CachedView>();
+  /** A build under way, by scope, with the revision its callers read before asking. */
+  private readonly building = new Map<ListingScope, { revision: number; view: Promise<CachedView> }>();
 
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
@@ -62,8 +75,37 @@ export class ServicesView {
     if (cached !== undefined) {
       const age = now - cached.builtAt;
       if (cached.revision === revision && age < HEARTBEAT_STALENESS_MS) return cached;
-      if (options.allowLag && age < cached.buildMs * REBUILD_COST_FACTOR) return cached;
+      if (options.allowLag && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR) return cached;
     }
+    const pending = this.building.get(scope);
+    if (pending !== undefined && pending.revision === revision) return pending.view;
+    const view = this.build(scope, now).finally(() => {
+      if (this.building.get(scope)?.view === view) this.building.delete(scope);
+    });
+    this.building.set(scope, { revision, view });
+    return view;
+  }
+
+  /**
+   * Whether a client holding `revision` has nothing newer to learn before the next rebuild is due: the
+   * cached view is at `revision` and an `allowLag` read would still be answered with it.
+   */
+  holds(scope: ListingScope, revision: number): boolean {
+    const cached = this.cached.get(scope);
+    return cached !== undefined && cached.revision === revision && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR;
+  }
+
+  /**
+   * How long a change should wait before waking watchers, so that under churn the view is rebuilt at
+   * most about once per REBUILD_COST_FACTOR builds' time: 0 when the last build is old enough.
+   */
+  rebuildDelayMs(scope: ListingScope = 'routable'): number {
+    const cached = this.cached.get(scope);
+    if (cached === undefined) return 0;
+    return Math.max(0, cached.buildMs * REBUILD_COST_FACTOR - sinceBuild(cached));
+  }
+
+  private async build(scope: ListingScope, now: number): Promise<CachedView> {
     const state = await this.store.all();
     // Only the serialization counts as the build's cost: a remote store's round trip is not CPU spent
     // here, and counting it would let answers lag on every registry, however small.
@@ -77,11 +119,26 @@ export class ServicesView {
       counts: { services: lists.length, instances: lists.reduce((sum, list) => sum + list.length, 0) },
       body: `{"revision":${state.revision},"services":${services}}`,
       builtAt: now,
+      builtAtMs: started,
       buildMs: performance.now() - started,
     };
-    this.cached.set(scope, fresh);
+    const cached = this.cached.get(scope);
+    // A slower build of an older state finishing late must not replace a newer one.
+    if (cached === undefined || cached.revision <= fresh.revision) this.cached.set(scope, fresh);
     return fresh;
   }
+}
+
+const buffers = new WeakMap<SerializedServices, Buffer>();
+
+/** The view's `body` as UTF-8 bytes, encoded once per view however many watchers it answers. */
+export function bodyBuffer(view: SerializedServices): Buffer {
+  let buffer = buffers.get(view);
+  if (buffer === undefined) {
+    buffer = Buffer.from(view.body);
+    buffers.set(view, buffer);
+  }
+  return buffer;
 }
 
 /** The map without critical and drained instances; a service left with none is left out. */

@@ -6,7 +6,7 @@ import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WatchHub } from '../watch/watch.hub';
 import { scopeOf, WatchQueryDto } from './dto/query.dto';
-import { ServicesView } from './services.view';
+import { bodyBuffer, ServicesView } from './services.view';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -30,15 +30,19 @@ export class WatchController {
   @ApiOperation({ summary: 'Long poll: answers once the revision differs from `revision`, else after `timeoutSeconds`' })
   @ApiOkResponse({ type: StateSchema })
   async watch(@Query() query: WatchQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const scope = scopeOf(query.status);
     if (query.revision !== undefined) {
       const timeoutMs = (query.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
       // Park first, then compare: a change landing in between still releases the ticket. Listen for the
       // client going away before the (possibly remote) revision read, so a quick abort is not missed.
-      const ticket = this.hub.wait(timeoutMs);
+      const ticket = this.hub.wait(timeoutMs, query.revision);
       const onClose = (): void => ticket.cancel();
       reply.raw.once('close', onClose);
       try {
-        if ((await this.store.revision()) === query.revision && !reply.raw.destroyed) {
+        // Under churn the client may hold the view's revision while the store has moved on: it then waits
+        // for the view's next rebuild (the hub's coalesced wake-up) rather than rebuild it at once.
+        const current = await this.store.revision();
+        if ((current === query.revision || this.view.holds(scope, query.revision)) && !reply.raw.destroyed) {
           const reason = await ticket.released;
           if (reason === 'cancelled') return;
           // Answered while the server closes: do not keep the connection alive, or the close waits for it.
@@ -50,7 +54,8 @@ export class WatchController {
       }
     }
     if (reply.raw.destroyed) return;
-    const { body } = await this.view.current({ scope: scopeOf(query.status) });
-    void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(body);
+    // One serialization per revision, encoded once: each of a thousand woken watchers is sent the same bytes.
+    const view = await this.view.current({ scope, allowLag: true });
+    void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(bodyBuffer(view));
   }
 }

@@ -35,8 +35,35 @@ describe('WatchHub', () => {
     const ticket = hub.wait(30_000);
     expect(hub.size).toBe(1);
     changes.emit(2);
+    // On the next turn of the event loop: every change of that turn wakes the watchers once.
+    expect(hub.size).toBe(1);
+    jest.advanceTimersByTime(0);
     await expect(ticket.released).resolves.toBe('change');
     expect(hub.size).toBe(0);
+  });
+
+  it('keeps a watcher that already holds the announced revision', async () => {
+    const behind = hub.wait(30_000, 1);
+    const current = hub.wait(30_000, 2);
+    changes.emit(2);
+    jest.advanceTimersByTime(0);
+    await expect(behind.released).resolves.toBe('change');
+    expect(hub.size).toBe(1);
+    changes.emit(3);
+    jest.advanceTimersByTime(0);
+    await expect(current.released).resolves.toBe('change');
+  });
+
+  it('wakes no sooner than the view can be rebuilt, once for a burst of changes', async () => {
+    hub.close();
+    hub = new WatchHub(changes, { rebuildDelayMs: () => 50 });
+    hub.onModuleInit();
+    const ticket = hub.wait(30_000, 1);
+    for (let revision = 2; revision < 100; revision++) changes.emit(revision);
+    jest.advanceTimersByTime(49);
+    expect(hub.size).toBe(1);
+    jest.advanceTimersByTime(1);
+    await expect(ticket.released).resolves.toBe('change');
   });
 
   it('times a watcher out', async () => {
@@ -51,6 +78,7 @@ describe('WatchHub', () => {
   it('wakes many watchers with one change and clears their timers', async () => {
     const tickets = Array.from({ length: 1000 }, () => hub.wait(30_000));
     changes.emit(2);
+    jest.advanceTimersByTime(0);
     const reasons = await Promise.all(tickets.map((ticket) => ticket.released));
     expect(new Set(reasons)).toEqual(new Set(['change']));
     expect(hub.size).toBe(0);

@@ -161,7 +161,9 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   async renew(): Promise<void> {
     try {
       const body = this.body();
-      const result = await this.registry.register(body, this.cache.revision);
+      // A watching client learns every change through its watch: its registrations need not carry the
+      // registry (under a fleet's restart that would cost every registration the whole registry).
+      const result = await this.registry.register(body, this.cache.revision, !this.config.watch);
       const { name, id } = result.instance;
       this.instanceId = id;
       this.absorb(result);

@@ -60,6 +60,16 @@ describe('RegistryHttpClient', () => {
     expect(await http.deregister('calc', first.instance.id)).toBe(false);
   });
 
+  it('asks for no services (answer=none) when the caller follows the registry through its watch', async () => {
+    const http = make([registry.url]);
+    const first = await http.register(body(5005), undefined, false);
+    expect(first.status).toBe(201);
+    expect(first.services).toBeUndefined();
+    expect(first.revision).toBeGreaterThan(0);
+    expect(first.instance.port).toBe(5005);
+    await http.deregister('calc', first.instance.id);
+  });
+
   it('drains and restores an instance with PATCH, and answers undefined for one the registry does not hold', async () => {
     const http = make([DEAD_URL, registry.url]); // the PATCH fails over like every call
     const { instance } = await http.register(body(5004));

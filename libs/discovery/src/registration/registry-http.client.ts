@@ -41,9 +41,16 @@ export class RegistryHttpClient implements OnApplicationShutdown {
 
   constructor(@Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions) {}
 
-  /** Registers or renews (upsert by id). With `knownRevision` current, the answer omits `services`. */
-  async register(body: RegisterBody, knownRevision?: number): Promise<RegisterResult> {
-    const query = knownRevision === undefined ? '' : `?knownRevision=${knownRevision}`;
+  /**
+   * Registers or renews (upsert by id). With `knownRevision` current, the answer omits `services`; with
+   * `withServices` false it always does (`?answer=none`: the caller learns the registry through its watch).
+   */
+  async register(body: RegisterBody, knownRevision?: number, withServices = true): Promise<RegisterResult> {
+    const params = [
+      ...(knownRevision === undefined ? [] : [`knownRevision=${knownRevision}`]),
+      ...(withServices ? [] : ['answer=none']),
+    ];
+    const query = params.length === 0 ? '' : `?${params.join('&')}`;
     const answer = await this.call<Omit<RegisterResult, 'status'>>('POST', `/register${query}`, { body, write: true });
     return { ...answer.body, status: answer.status };
   }

@@ -1,0 +1,120 @@
+import { Pool, request } from 'undici';
+import { BenchOptions } from '../harness/bench-options';
+import { LoadResult } from '../harness/load';
+import { ratio, ResultRow } from '../harness/result-row';
+import { RunningApp, startApp, tmpDir } from '../harness/topology';
+
+const HEADERS = { 'content-type': 'application/json' };
+/** Long polls following the registry during the churn, as the library's watch does. */
+const WATCHERS = 4;
+/** Sequential lookup loops of an unrelated service during the churn. */
+const LOOKUP_LOOPS = 2;
+
+// Fake instances on loopback addresses nobody listens at, without checks (no probes), TTL only.
+function body(i: number): string {
+  return JSON.stringify({
+    id: `churn-${i}`,
+    name: `churn-${i % 100}`,
+    host: `127.0.0.${2 + (i % 253)}`,
+    port: 20_000 + Math.floor(i / 253),
+    ttlSeconds: 600,
+    tags: ['v1'],
+    metadata: { zone: `zone-${i % 3}` },
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+/** Sends registration `i` for every i below `count` from `clients` loops at once; resolves with the rate (per second). */
+async function postAll(pool: Pool, count: number, clients: number, query: string, expected: number): Promise<{ rate: number; errors: number }> {
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const response = await pool.request({ method: 'POST', path: `/register${query}`, headers: HEADERS, body: body(i) });
+        await response.body.dump();
+        if (response.statusCode !== expected) errors++;
+      }
+    }),
+  );
+  return { rate: (count * 1000) / (performance.now() - started), errors };
+}
+
+/** A watch loop like the library's: parks on the revision it holds, reads the answer's revision, parks again. */
+async function watchLoop(pool: Pool, stop: { stopped: boolean }): Promise<number> {
+  let revision = 0;
+  let answers = 0;
+  while (!stop.stopped) {
+    const response = await pool.request({ method: 'GET', path: `/watch?revision=${revision}&timeoutSeconds=1` });
+    // The revision leads the body; the rest (megabytes under churn) is read but not decoded, so that the
+    // bench process, which shares the two cores, spends little on it.
+    let head: string | undefined;
+    for await (const chunk of response.body) head ??= (chunk as Buffer).toString('latin1', 0, 40);
+    revision = Number(/^\{"revision":(\d+)/.exec(head ?? '')?.[1] ?? revision);
+    answers++;
+  }
+  return answers;
+}
+
+async function lookupLoop(registry: RunningApp, stop: { stopped: boolean }, into: number[]): Promise<void> {
+  while (!stop.stopped) {
+    const started = performance.now();
+    const response = await request(`${registry.url}/service/lookup-target`);
+    await response.body.dump();
+    into.push(performance.now() - started);
+  }
+}
+
+/**
+ * Case: churn. `churnRegistrations` new instances registered by `churnClients` clients at once (`?answer=none`,
+ * as the library registers), while four watchers follow the registry and lookups of an unrelated service are
+ * timed; then the same instances renewed the same way, for the renewal rate beside it.
+ */
+export async function churnCase(options: BenchOptions): Promise<ResultRow> {
+  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-churn-') });
+  const pool = new Pool(registry.url, { connections: options.churnClients });
+  const watchPool = new Pool(registry.url, { connections: WATCHERS });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${registry.url}/register`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify({ id: `lookup-target-${i}`, name: 'lookup-target', host: '127.0.0.2', port: 5000 + i, ttlSeconds: 600 }),
+      });
+    }
+    const stop = { stopped: false };
+    const lookups: number[] = [];
+    const watchers = Array.from({ length: WATCHERS }, () => watchLoop(watchPool, stop));
+    const lookupLoops = Array.from({ length: LOOKUP_LOOPS }, () => lookupLoop(registry, stop, lookups));
+    const churn = await postAll(pool, options.churnRegistrations, options.churnClients, '?answer=none', 201);
+    stop.stopped = true;
+    const watchAnswers = (await Promise.all(watchers)).reduce((sum, count) => sum + count, 0);
+    await Promise.all(lookupLoops);
+    const renewal = await postAll(pool, options.churnRegistrations, options.churnClients, '?answer=none', 200);
+    const sorted = [...lookups].sort((a, b) => a - b);
+    const subject: LoadResult = {
+      requestsPerSecond: churn.rate,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      requests: options.churnRegistrations,
+      errors: churn.errors,
+    };
+    const floor: LoadResult = { requestsPerSecond: renewal.rate, p50Ms: 0, p99Ms: 0, requests: options.churnRegistrations, errors: renewal.errors };
+    return {
+      case: `churn: ${options.churnRegistrations.toLocaleString('en-US')} new registrations from ${options.churnClients} clients; floor = renewing them alike`,
+      subject,
+      floor,
+      target: '≥ 50% of the renewal rate, lookup p99 < 20 ms',
+      met: ratio(churn.rate, renewal.rate) >= 0.5 && subject.p99Ms < 20 && churn.errors === 0,
+      note: `p50/p99 columns: ${sorted.length} lookups of an unrelated service during the churn; ${watchAnswers} watch answers to ${WATCHERS} watchers`,
+    };
+  } finally {
+    await pool.close();
+    await watchPool.destroy();
+    await registry.stop();
+  }
+}

@@ -1,6 +1,6 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { CalcService } from './calc.service';
-import { ParseFiniteNumberPipe } from './parse-finite-number.pipe';
+import { FiniteNumberParam } from './finite-number.param';
 
 export interface CalcResult {
   result: number;
@@ -11,22 +11,22 @@ export class CalcController {
   constructor(private readonly calc: CalcService) {}
 
   @Get('add/:a/:b')
-  add(@Param('a', ParseFiniteNumberPipe) a: number, @Param('b', ParseFiniteNumberPipe) b: number): CalcResult {
+  add(@FiniteNumberParam('a') a: number, @FiniteNumberParam('b') b: number): CalcResult {
     return { result: this.calc.calculate('add', a, b) };
   }
 
   @Get('sub/:a/:b')
-  sub(@Param('a', ParseFiniteNumberPipe) a: number, @Param('b', ParseFiniteNumberPipe) b: number): CalcResult {
+  sub(@FiniteNumberParam('a') a: number, @FiniteNumberParam('b') b: number): CalcResult {
     return { result: this.calc.calculate('sub', a, b) };
   }
 
   @Get('mul/:a/:b')
-  mul(@Param('a', ParseFiniteNumberPipe) a: number, @Param('b', ParseFiniteNumberPipe) b: number): CalcResult {
+  mul(@FiniteNumberParam('a') a: number, @FiniteNumberParam('b') b: number): CalcResult {
     return { result: this.calc.calculate('mul', a, b) };
   }
 
   @Get('div/:a/:b')
-  div(@Param('a', ParseFiniteNumberPipe) a: number, @Param('b', ParseFiniteNumberPipe) b: number): CalcResult {
+  div(@FiniteNumberParam('a') a: number, @FiniteNumberParam('b') b: number): CalcResult {
     return { result: this.calc.calculate('div', a, b) };
   }
 }

@@ -1,9 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
-import { ParseFiniteNumberPipe } from './parse-finite-number.pipe';
+import { parseFiniteNumber } from './finite-number.param';
 
-describe('ParseFiniteNumberPipe', () => {
-  const pipe = new ParseFiniteNumberPipe();
-  const parse = (value: string): number => pipe.transform(value, { type: 'param', data: 'a' });
+describe('parseFiniteNumber', () => {
+  const parse = (value: string): number => parseFiniteNumber(value, 'a');
 
   it.each([
     ['1', 1],

@@ -45,7 +45,8 @@ export class InFlightRequests {
 
   private readonly onRequest = (_request: IncomingMessage, response: ServerResponse): void => {
     this.count++;
-    response.once('close', this.onClose);
+    // `on`, not `once`: 'close' comes once per response, and once() would wrap the listener per request.
+    response.on('close', this.onClose);
   };
 
   private readonly onClose = (): void => {

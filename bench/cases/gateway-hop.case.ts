@@ -13,7 +13,8 @@ const HOP_TARGET = '≥ 90% of floor req/s, CPU ≤ 1.1× floor, p99 ≤ 1.25× 
 export async function gatewayHopCases(options: BenchOptions): Promise<ResultRow[]> {
   const fastifyFloor = await startFloor('fastify');
   const nestFloor = await startFloor('nest');
-  const system = await startSystem();
+  // One calc, as in the floor: the same two processes on the hop.
+  const system = await startSystem({}, 1);
   try {
     const floorLoad: LoadOptions = { ...options, url: `${nestFloor.gateway.url}/calc/add/1/2`, pids: nestFloor.pids };
     const rows: ResultRow[] = [];

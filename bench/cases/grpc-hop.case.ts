@@ -9,7 +9,8 @@ import { startSystem } from '../harness/topology';
  * The HTTP hop is the row's floor, so the ratio column reads "gRPC hop / HTTP hop".
  */
 export async function grpcHopCase(options: BenchOptions): Promise<ResultRow> {
-  const system = await startSystem();
+  // One calc, as in the floor: the same two processes on the hop.
+  const system = await startSystem({}, 1);
   try {
     const hop = (path: string) => ({ ...options, url: `${system.gateway.url}${path}`, pids: system.pids });
     const measured = await compare(hop('/grpc/calc/add/1/2'), hop('/calc/add/1/2'), options.rounds);

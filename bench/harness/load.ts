@@ -9,6 +9,8 @@ export interface LoadOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Requests per second across all connections; unset: as fast as the server answers. */
+  overallRate?: number;
   /** Server processes whose CPU time is charged to the requests (the stable figure on a noisy machine). */
   pids?: number[];
 }
@@ -41,6 +43,7 @@ function run(options: LoadOptions, durationSeconds: number): Promise<autocannon.
     headers: options.headers,
     connections: options.connections,
     duration: durationSeconds,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
 }
 

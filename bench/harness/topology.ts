@@ -8,8 +8,11 @@ export { RunningApp, startApp, startScript, tmpDir, waitFor };
 
 export const FLOORS = join(__dirname, '..', 'floors');
 
-/** Registry, two calc instances and the gateway (`appEnv` added to calc's and the gateway's environment), ready when the gateway answers through both calcs. */
-export async function startSystem(appEnv: Record<string, string> = {}): Promise<{
+/**
+ * Registry, `calcs` calc instances (default 2) and the gateway (`appEnv` added to calc's and the gateway's
+ * environment), ready when the gateway answers through them.
+ */
+export async function startSystem(appEnv: Record<string, string> = {}, calcCount = 2): Promise<{
   registry: RunningApp;
   calcs: RunningApp[];
   gateway: RunningApp;
@@ -19,14 +22,14 @@ export async function startSystem(appEnv: Record<string, string> = {}): Promise<
 }> {
   const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-registry-') });
   const env = { ...appEnv, REGISTRY_URL: registry.url };
-  const calcs = await Promise.all([startApp('calc', env), startApp('calc', env)]);
+  const calcs = await Promise.all(Array.from({ length: calcCount }, () => startApp('calc', env)));
   const gateway = await startApp('gateway', env);
   await waitFor(
     async () => {
       const response = await fetch(`${registry.url}/service/calc`);
-      return ((await response.json()) as unknown[]).length === 2;
+      return ((await response.json()) as unknown[]).length === calcCount;
     },
-    { timeoutMs: 10_000, message: 'two calc instances registered' },
+    { timeoutMs: 10_000, message: `${calcCount} calc instance(s) registered` },
   );
   await waitFor(async () => (await fetch(`${gateway.url}/calc/add/1/2`)).ok, { message: 'gateway to answer' });
   await waitFor(async () => (await fetch(`${gateway.url}/grpc/calc/add/1/2`)).ok, { message: 'gateway to answer over gRPC' });

@@ -15,6 +15,7 @@ export { RegistrationService } from './registration/registration.service';
 export { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
 
 export { ServiceClient } from './client/service-client';
+export { endToEndHeaders } from './client/end-to-end-headers';
 export type { HttpCallContext, HttpCallResult, HttpClientInterceptor, HttpNext } from './client/http-interceptor.interface';
 export { TIMEOUT_HEADER } from './call/deadline';
 export { isFallbackable } from './call/fallback.policy';

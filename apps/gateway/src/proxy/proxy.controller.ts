@@ -1,9 +1,8 @@
-import { HttpMethod, ServiceClient } from '@nest-discovery/discovery';
+import { endToEndHeaders, HttpMethod, ServiceClient } from '@nest-discovery/discovery';
 import { All, Controller, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_ROUTES } from '../gateway.constants';
-import { endToEndHeaders } from './hop-by-hop';
 import { matchRoute, RouteTable } from './route-table';
 
 /**
@@ -24,11 +23,14 @@ export class ProxyController {
     const match = matchRoute(this.routes, request.url);
     if (!match) throw new NotFoundException(`No route for ${request.method} ${request.url.split('?')[0]}`);
 
-    const headers = endToEndHeaders(request.headers);
-    headers['x-request-id'] = request.id;
-    headers['x-forwarded-for'] = appendForwardedFor(request.headers['x-forwarded-for'], request.ip);
-    headers['x-forwarded-proto'] = request.protocol;
-    if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
+    // ServiceClient.stream keeps only the end-to-end fields of these.
+    const headers: Record<string, string | string[] | undefined> = {
+      ...request.headers,
+      'x-request-id': request.id,
+      'x-forwarded-for': appendForwardedFor(request.headers['x-forwarded-for'], request.ip),
+      'x-forwarded-proto': request.protocol,
+      'x-forwarded-host': request.headers.host,
+    };
 
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const upstream = await this.client.stream({

@@ -68,40 +68,6 @@ export function outgoingHeaders<H extends TransportHeaders>(headers: H | undefin
   return out;
 }
 
-/** Headers a proxy must not forward (RFC 9110 §7.6.1), plus ones undici refuses or sets itself. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'host',
-]);
-
-/** A copy of `headers` without hop-by-hop headers or those named in `Connection`. @internal */
-export function forwardableHeaders(
-  headers: Record<string, string | string[] | undefined> | undefined,
-): TransportHeaders | undefined {
-  if (!headers) return undefined;
-  const connection = headers['connection'] ?? headers['Connection'];
-  const named =
-    typeof connection === 'string' ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : undefined;
-  const out: TransportHeaders = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
-    out[lower] = value;
-  }
-  return out;
-}
-
 /** Parses an answer: JSON when the content-type says so, else text; empty JSON bodies are undefined. @internal */
 export function parseBody(text: string, contentType: string | string[] | undefined): unknown {
   const type = Array.isArray(contentType) ? contentType[0] : contentType;

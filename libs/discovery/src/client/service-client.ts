@@ -16,12 +16,16 @@ import { HttpStreamAdapter } from './http-stream.adapter';
 import { HTTP_TRANSPORT, HttpTransport, TransportHeaders } from './http-transport.interface';
 import { InstanceSelector } from './instance-selector';
 import { HTTP_PROTOCOLS, ProtocolView } from './protocol-view';
-import { buildPath, encodeBody, forwardableHeaders } from './request-builder';
+import { endToEndHeaders } from './end-to-end-headers';
+import { buildPath, encodeBody } from './request-builder';
 import { ServiceCallOptions, ServiceRequest, ServiceStreamRequest, ServiceStreamResponse } from './service-request.interface';
 
 export type { HttpMethod, ServiceRequest, ServiceStreamRequest, ServiceStreamResponse } from './service-request.interface';
 
 type Invoke = (ctx: HttpCall) => Promise<HttpCallResult>;
+
+const valueOf = <T>(result: { value: T }): T => result.value;
+const responseOf = (result: HttpCallResult): unknown => result.response;
 
 /** The context interceptors see, carrying what the terminal call needs. */
 class HttpCall implements HttpCallContext {
@@ -91,17 +95,23 @@ export class ServiceClient {
    * Sends one call and returns the parsed answer: JSON when the content-type says so, else text;
    * `undefined` for 204. Non-2xx answers throw {@link RemoteHttpError}.
    */
-  async request<T = unknown>(req: ServiceRequest): Promise<T> {
-    const { body, headers } = encodeBody(req.body, req.headers);
-    if (this.plain && (req.interceptors === undefined || req.interceptors.length === 0)) {
-      // No interceptor anywhere: straight into the pipeline, without a context object or a result wrapper.
-      const method = req.method ?? 'GET';
-      const path = buildPath(req.path, req.query);
-      const timeoutMs = req.timeoutMs ?? this.config.timeoutMs;
-      const adapter = new HttpRequestAdapter<T>(this.transport, req.service, method, path, headers, body);
-      return (await this.pipeline.run(this.spec(req, isIdempotent(method), timeoutMs), adapter)).value;
+  request<T = unknown>(req: ServiceRequest): Promise<T> {
+    // Not an async function: the pipeline's promise mapped once, as each promise pays the request context's hooks.
+    try {
+      const { body, headers } = encodeBody(req.body, req.headers);
+      if (this.plain && (req.interceptors === undefined || req.interceptors.length === 0)) {
+        // No interceptor anywhere: straight into the pipeline, without a context object or a result wrapper.
+        const method = req.method ?? 'GET';
+        const path = buildPath(req.path, req.query);
+        const timeoutMs = req.timeoutMs ?? this.config.timeoutMs;
+        const adapter = new HttpRequestAdapter<T>(this.transport, req.service, method, path, headers, body);
+        return this.pipeline.run(this.spec(req, isIdempotent(method), timeoutMs), adapter).then(valueOf);
+      }
+      return this.call(req, 'request', headers, body).then(responseOf) as Promise<T>;
+    } catch (error) {
+      // A body that cannot be encoded fails the call like any other error: as a rejection.
+      return Promise.reject(error);
     }
-    return (await this.call(req, 'request', headers, body)).response as T;
   }
 
   /**
@@ -111,7 +121,7 @@ export class ServiceClient {
    * take as long as it streams (undici's idle body timeout still applies).
    */
   async stream(req: ServiceStreamRequest): Promise<ServiceStreamResponse> {
-    return (await this.call(req, 'stream', forwardableHeaders(req.headers), req.body)).response as ServiceStreamResponse;
+    return (await this.call(req, 'stream', req.headers && endToEndHeaders(req.headers), req.body)).response as ServiceStreamResponse;
   }
 
   private call(req: ServiceCallOptions, kind: 'request' | 'stream', headers: TransportHeaders | undefined, body: unknown): Promise<HttpCallResult> {

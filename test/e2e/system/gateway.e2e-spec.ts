@@ -107,6 +107,22 @@ describe('gateway → calc through discovery (real processes)', () => {
     expect(response.body.headers['x-forwarded-for']).toBeDefined();
   });
 
+  it('passes answers of a known length whole, short ones read at once and long ones streamed', async () => {
+    for (const size of [1_000, 200_000]) {
+      const response = await fetch(`${gateway.url}/api/echo/sized/${size}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBe(String(size));
+      expect(response.headers.get('x-echo')).toBe('1');
+      expect(await response.text()).toBe('a'.repeat(size));
+    }
+  });
+
+  it('answers 502 naming the service when a short answer breaks off before it is complete', async () => {
+    const response = await http<{ statusCode: number; message: string }>(`${gateway.url}/api/echo/cut`);
+    expect(response.status).toBe(502);
+    expect(response.body.message).toMatch(/^echo broke off its answer/);
+  });
+
   it('answers 404 JSON for a prefix that is not in the route table', async () => {
     const response = await http<{ statusCode: number }>(`${gateway.url}/api/registry/services`);
     expect(response.status).toBe(404);
@@ -152,6 +168,18 @@ describe('gateway → calc through discovery (real processes)', () => {
 
 function startEchoServer(): Promise<Server> {
   const server = createServer((req, res) => {
+    // /sized/N: N bytes of a known length; /cut: promises 100 bytes, sends 10 and hangs up.
+    const sized = /^\/sized\/(\d+)$/.exec(req.url ?? '');
+    if (sized) {
+      const body = Buffer.alloc(Number(sized[1]), 'a');
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length, 'x-echo': '1' }).end(body);
+      return;
+    }
+    if (req.url === '/cut') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100 });
+      res.write('0123456789', () => res.destroy());
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {

@@ -14,8 +14,8 @@ interface Answer {
  * changes: a fat service's lookups under load cost a cache hit each instead of serializing a hundred
  * instances every time.
  *
- * Keyed by the service's instance list as the store returns it. The memory store replaces a service's
- * list on every change of it (copy-on-write) and keeps it otherwise, so a change invalidates exactly
+ * Keyed by the service's instance list as the store returns it. The memory store hands out a new list
+ * after every change of the service (copy-on-read) and the same one otherwise, so a change invalidates exactly
  * the answers of the service that changed, and a dropped list takes its answers with it (a WeakMap).
  * Renewals update `lastHeartbeat` in place without a new list, so an answer is also rebuilt once it is
  * {@link HEARTBEAT_STALENESS_MS} old, as the services view is. A store returning a fresh list per read

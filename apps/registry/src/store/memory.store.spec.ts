@@ -70,12 +70,16 @@ describe('MemoryRegistryStore', () => {
     expect(await store.get('calc')).toEqual([renewal.instance]);
   });
 
-  it('keeps arrays handed out earlier unchanged (copy on write)', async () => {
+  it('keeps arrays handed out earlier unchanged, and hands out the same array until the service changes', async () => {
     await store.upsert(registration());
     const before = await store.get('calc');
+    expect(await store.get('calc')).toBe(before);
+    await store.upsert(registration());
+    expect(await store.get('calc')).toBe(before); // a plain renewal
     await store.upsert(registration({ id: 'calc-2' }));
     expect(before).toHaveLength(1);
     expect(await store.get('calc')).toHaveLength(2);
+    expect(await store.get('calc')).not.toBe(before);
   });
 
   it('rejects a renewal under another name and changes nothing', async () => {

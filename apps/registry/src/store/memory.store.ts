@@ -6,9 +6,9 @@ import {
   InstanceRegistration,
   RegistryInstance,
   RegistryState,
-  ServiceMap,
 } from '../registry/instance.entity';
 import { randomInstanceId } from './instance.id';
+import { ServiceLists } from './service-lists';
 import { SNAPSHOT_VERSION } from './snapshot.migration';
 import { applyHealth, controlOf, patchOverrides, sameFields, sameOverrides, toInstance, withControl } from './instance.fields';
 import {
@@ -28,23 +28,22 @@ interface Entry {
   declaredWeight: number;
 }
 
-const EMPTY: readonly RegistryInstance[] = Object.freeze([]);
-
 /** A snapshot's instance may carry the weight it registers with, when an override hides it. */
 type SnapshotInstance = RegistryInstance & { declaredWeight?: number };
 
 /**
  * The default store: everything in process memory, made durable by snapshots.
  *
- * Per-service arrays are copy-on-write, so a caller holding an array from `get()` never sees it
- * change under it and reads never copy. Instance objects are replaced on any real change; only
+ * Per-service arrays are copy-on-read ({@link ServiceLists}): a write is O(1) whatever the size of its
+ * service, the first read after a change copies the service's list once, and a caller holding an array
+ * from `get()` never sees it change under it. Instance objects are replaced on any real change; only
  * `lastHeartbeat` is updated in place by a plain renewal, which keeps the heartbeat path free of
  * allocations beyond one timestamp string.
  */
 export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
   readonly kind = 'memory';
   private readonly entries = new Map<string, Entry>();
-  private readonly byService = new Map<string, readonly RegistryInstance[]>();
+  private readonly byService = new ServiceLists();
   private readonly listeners = new Set<ChangeListener>();
   private currentRevision = 0;
   private stateCache: RegistryState | undefined;
@@ -66,7 +65,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     if (entry === undefined) {
       const instance = toInstance(registration, id, new Date(now).toISOString(), now);
       this.entries.set(id, { instance, expiresAt: now + registration.ttlSeconds * 1000, declaredWeight: registration.weight });
-      this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
+      this.byService.set(instance);
       return { instance, created: true, changed: false, revision: this.bump() };
     }
     const current = entry.instance;
@@ -132,16 +131,12 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
   }
 
   async get(name: string, tag?: string): Promise<readonly RegistryInstance[]> {
-    const instances = this.byService.get(name) ?? EMPTY;
+    const instances = this.byService.list(name);
     return tag === undefined ? instances : instances.filter((instance) => instance.tags.includes(tag));
   }
 
   async all(): Promise<RegistryState> {
-    if (this.stateCache === undefined) {
-      const services: ServiceMap = {};
-      for (const [name, instances] of this.byService) services[name] = instances;
-      this.stateCache = { revision: this.currentRevision, services };
-    }
+    if (this.stateCache === undefined) this.stateCache = { revision: this.currentRevision, services: this.byService.all() };
     return this.stateCache;
   }
 
@@ -202,7 +197,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
         lastHeartbeat: heartbeat,
       };
       this.entries.set(instance.id, { instance, expiresAt: now + instance.ttlSeconds * 1000, declaredWeight });
-      this.byService.set(instance.name, [...(this.byService.get(instance.name) ?? EMPTY), instance]);
+      this.byService.set(instance);
     }
     // +1: the restored state differs from what the snapshot's revision described (fresh TTLs),
     // and clients that saw the saved revision must not mistake it for "nothing changed".
@@ -215,22 +210,16 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     return entry === undefined || entry.instance.name !== name ? undefined : entry;
   }
 
-  /** Swaps the entry's instance for `updated`, copy-on-write in its service's list. */
+  /** Swaps the entry's instance for `updated`, in its place in its service's list. */
   private replace(entry: Entry, updated: RegistryInstance): RegistryInstance {
     entry.instance = updated;
-    const siblings = this.byService.get(updated.name) ?? EMPTY;
-    this.byService.set(
-      updated.name,
-      siblings.map((instance) => (instance.id === updated.id ? updated : instance)),
-    );
+    this.byService.set(updated);
     return updated;
   }
 
   private remove(instance: RegistryInstance): void {
     this.entries.delete(instance.id);
-    const remaining = (this.byService.get(instance.name) ?? EMPTY).filter((other) => other.id !== instance.id);
-    if (remaining.length === 0) this.byService.delete(instance.name);
-    else this.byService.set(instance.name, remaining);
+    this.byService.delete(instance);
   }
 
   private bump(): number {

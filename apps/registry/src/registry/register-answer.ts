@@ -5,13 +5,13 @@ type Split = readonly [before: string, after: string];
 
 // Stored instances are replaced on every change but `lastHeartbeat`, which a plain renewal updates in place:
 // so the rest of an instance's JSON is a function of the object, kept as long as the object lives.
-const splits = new WeakMap<RegistryInstance, Split>();
+const splits = new WeakMap<RegistryInstance, Split | null>();
 const MARK = '\u0000heartbeat\u0000';
 const QUOTED_MARK = JSON.stringify(MARK);
 
 function split(instance: RegistryInstance): Split {
   let parts = splits.get(instance);
-  if (parts === undefined) {
+  if (parts == null) {
     const json = JSON.stringify({ ...instance, lastHeartbeat: MARK });
     const at = json.indexOf(QUOTED_MARK);
     parts = [json.slice(0, at), json.slice(at + QUOTED_MARK.length)];
@@ -22,9 +22,14 @@ function split(instance: RegistryInstance): Split {
 
 /**
  * The JSON of a stored instance, serialized once per object: a renewal answers its instance with only
- * the new heartbeat spliced in. @internal
+ * the new heartbeat spliced in. An object's first answer (a new registration's, most of which a churn
+ * never renews before it ends) is one plain JSON.stringify; it is split at its second. @internal
  */
 export function instanceJson(instance: RegistryInstance): string {
+  if (!splits.has(instance)) {
+    splits.set(instance, null);
+    return JSON.stringify(instance);
+  }
   const [before, after] = split(instance);
   return `${before}"${instance.lastHeartbeat}"${after}`;
 }

@@ -8,6 +8,7 @@ import { RegistryConfig } from './config';
 import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.constants';
 import { TokenGuard } from './registry/auth/token.guard';
 import { HealthController } from './registry/health.controller';
+import { RegistrationLog } from './registry/registration.log';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryExceptionFilter } from './registry/registry-exception.filter';
 import { ServiceAnswers } from './registry/service-answers';
@@ -71,6 +72,7 @@ export class RegistryModule implements OnApplicationShutdown {
         TokenGuard,
         ServicesView,
         ServiceAnswers,
+        RegistrationLog,
         WatchHub,
         SnapshotScheduler,
         ExpirySweeper,

@@ -44,6 +44,7 @@ import { RegisterInstanceDto } from './dto/register-instance.dto';
 import { toRegistration } from './dto/to-registration';
 import { RegistryInstance } from './instance.entity';
 import { registerAnswer } from './register-answer';
+import { describeInstance as describe, RegistrationLog } from './registration.log';
 import { requestLine } from './request-line';
 import { ServiceAnswers } from './service-answers';
 import { ServicesView } from './services.view';
@@ -63,6 +64,7 @@ export class RegistryController {
     private readonly answers: ServiceAnswers,
     private readonly metrics: RegistryMetrics,
     private readonly selfPreservation: SelfPreservation,
+    private readonly registrations: RegistrationLog,
   ) {}
 
   /**
@@ -89,8 +91,8 @@ export class RegistryController {
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     this.metrics.upserted(instance, created);
     if (!created) this.selfPreservation.renewed();
-    if (created) this.logger.log(requestLine(reply.request, `Registered ${describe(instance)} (revision ${revision})`));
-    else if (changed) this.logger.log(requestLine(reply.request, `Updated ${describe(instance)} (revision ${revision})`));
+    if (created) this.registrations.registered(reply.request, instance, revision);
+    else if (changed) this.registrations.updated(reply.request, instance, revision);
     if (query.answer === 'none' || query.knownRevision === revision) return registerAnswer(instance, revision);
     const view = await this.view.current({ allowLag: true });
     return registerAnswer(instance, view.revision, view.services);
@@ -165,8 +167,4 @@ function describeOverrides(patch: PatchInstanceDto): string {
   if (patch.enabled !== undefined) parts.push(patch.enabled ? 'enabled' : 'drained');
   if (patch.weight !== undefined) parts.push(patch.weight === null ? 'own weight' : `weight ${patch.weight}`);
   return parts.join(', ');
-}
-
-function describe(instance: RegistryInstance): string {
-  return `${instance.name}/${instance.id} at ${instance.protocol}://${instance.host}:${instance.port}`;
 }

@@ -5,6 +5,7 @@ import { fanOutCase } from './cases/fan-out.case';
 import { fatLookupCase } from './cases/fat-lookup.case';
 import { gatewayHopCases } from './cases/gateway-hop.case';
 import { grpcHopCase } from './cases/grpc-hop.case';
+import { hopBreakdownCase } from './cases/hop-breakdown.case';
 import { lookupCases } from './cases/lookup.case';
 import { metricsCostCase } from './cases/metrics-cost.case';
 import { propagationCase } from './cases/propagation.case';
@@ -25,6 +26,7 @@ export async function runBench(
   const rows: ResultRow[] = [];
   const cases: Array<[string, () => Promise<ResultRow | ResultRow[]>]> = [
     ['gateway hops', () => gatewayHopCases(options)],
+    ['hop breakdown', () => hopBreakdownCase(options)],
     ['grpc hop', () => grpcHopCase(options)],
     ['renewal', () => renewalCase(options)],
     ['lookup', () => lookupCases(options)],

@@ -20,6 +20,8 @@ export interface BenchOptions {
   churnClients: number;
   /** Services of 100 instances each in the fat-services lookup case. */
   fatServices: number;
+  /** Request rate both sides of the profiled hop are held at (one each can sustain). */
+  profileRate: number;
 }
 
 export const FULL: BenchOptions = {
@@ -36,6 +38,7 @@ export const FULL: BenchOptions = {
   churnRegistrations: 10_000,
   churnClients: 64,
   fatServices: 1_000,
+  profileRate: 5_000,
 };
 
 export const SMOKE: BenchOptions = {
@@ -52,4 +55,5 @@ export const SMOKE: BenchOptions = {
   churnRegistrations: 300,
   churnClients: 8,
   fatServices: 20,
+  profileRate: 300,
 };

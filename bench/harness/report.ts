@@ -35,5 +35,8 @@ export function renderReport(rows: ResultRow[], date = new Date()): string {
       ].join(' | ').replace(/^/, '| ') + ' |',
     );
   }
+  for (const row of rows) {
+    if (row.detail) lines.push('', `## ${row.case}`, '', row.detail);
+  }
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,8 @@ export interface ResultRow {
   /** Whether the target was met; undefined when the case has no target. */
   met?: boolean;
   note?: string;
+  /** Markdown printed under the table, headed by the case (e.g. a breakdown the row's numbers come with). */
+  detail?: string;
 }
 
 export function ratio(subject: number, floor: number): number {

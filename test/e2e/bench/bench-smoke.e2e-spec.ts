@@ -13,6 +13,7 @@ describe('bench smoke', () => {
     expect(cases).toMatch(/declarative/);
     expect(cases).toMatch(/proxy/);
     expect(cases).toMatch(/over gRPC/);
+    expect(cases).toMatch(/profiled/);
     expect(cases).toMatch(/renewal/);
     expect(cases).toMatch(/lookup, 10 instances/);
     expect(cases).toMatch(/propagation/);
@@ -29,7 +30,10 @@ describe('bench smoke', () => {
       if (!/^(propagation|crash|graceful stop)/.test(row.case)) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
       if (row.floor) expect(row.floor.requestsPerSecond).toBeGreaterThan(0);
     }
-    expect(renderReport(rows)).toContain('| case | req/s |');
+    const report = renderReport(rows);
+    expect(report).toContain('| case | req/s |');
+    // The profiled hop's CPU split by component, with the library's own share in it.
+    expect(report).toMatch(/\| library \(libs\/\*\) \| \d/);
     // Each topology case starts four or eight processes; on two busy cores that alone takes most of a minute.
   }, 240_000);
 });

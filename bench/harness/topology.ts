@@ -48,10 +48,11 @@ export async function startSystem(appEnv: Record<string, string> = {}, calcCount
 
 /**
  * A floor pair: a gateway calling a calc over an undici pool, nothing else — bare Fastify (`fastify`), or two
- * minimal Nest apps on the same Fastify adapter (`nest`: what a Nest → Nest hop costs without this project).
+ * minimal Nest apps on the same Fastify adapter (`nest`: what a Nest → Nest hop costs without this project);
+ * or (`grpc`) a minimal Nest gateway calling a bare grpc-js calc server through a bare grpc-js client.
  */
-export async function startFloor(kind: 'fastify' | 'nest' = 'fastify'): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
-  const prefix = kind === 'nest' ? 'nest-' : '';
+export async function startFloor(kind: 'fastify' | 'nest' | 'grpc' = 'fastify'): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
+  const prefix = kind === 'fastify' ? '' : `${kind}-`;
   const calc = await startScript(join(FLOORS, `${prefix}calc.floor.js`));
   const gateway = await startScript(join(FLOORS, `${prefix}gateway.floor.js`), { CALC_URL: calc.url });
   return {

@@ -30,7 +30,7 @@ function shippedSources(dir: string): string[] {
 /** The packages a source file imports (type-only imports too: their types are part of the build). */
 function importedPackages(path: string): string[] {
   const text = readFileSync(path, 'utf8');
-  const specifiers = [...text.matchAll(/(?:from|import|require)\s*\(?\s*'([^'.][^']*)'/g)].map((match) => match[1]);
+  const specifiers = [...text.matchAll(/(?<![.\w])(?:from|import|require)\s*\(?\s*'([^'.][^']*)'/g)].map((match) => match[1]);
   return specifiers
     .filter((specifier) => !specifier.startsWith('node:') && !builtinModules.includes(specifier))
     .map((specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));

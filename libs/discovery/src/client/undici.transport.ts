@@ -15,6 +15,8 @@ export interface UndiciTransportOptions {
 interface PoolEntry {
   readonly pool: Pool;
   lastUsed: number;
+  /** Closed (its instance left, or it went idle): a later call opens a fresh pool. */
+  closed: boolean;
 }
 
 /**
@@ -27,6 +29,8 @@ interface PoolEntry {
 @Injectable()
 export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   private readonly pools = new Map<string, PoolEntry>();
+  /** The same entries by instance object: the cache hands out the same object per instance, no origin string per call. */
+  private readonly byInstance = new WeakMap<ServiceInstance, PoolEntry>();
   private readonly connections: number;
   private readonly idleCloseMs: number;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -73,6 +77,7 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
     const entry = this.pools.get(origin);
     if (!entry) return;
     this.pools.delete(origin);
+    entry.closed = true;
     // close() lets in-flight calls finish; a later call to the same origin opens a fresh pool.
     entry.pool.close().catch(() => undefined);
   }
@@ -82,6 +87,7 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
     this.sweepTimer = undefined;
     const pools = [...this.pools.values()];
     this.pools.clear();
+    for (const entry of pools) entry.closed = true;
     await Promise.all(pools.map((entry) => entry.pool.destroy().catch(() => undefined)));
   }
 
@@ -95,19 +101,26 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   }
 
   private poolFor(instance: ServiceInstance): Pool {
+    let entry = this.byInstance.get(instance);
+    if (entry !== undefined && !entry.closed) {
+      entry.lastUsed = this.now;
+      return entry.pool;
+    }
     const origin = originOf(instance);
-    let entry = this.pools.get(origin);
+    entry = this.pools.get(origin);
     if (!entry) {
       this.now = Date.now();
       entry = {
         pool: new Pool(origin, { connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000 }),
         lastUsed: this.now,
+        closed: false,
       };
       this.pools.set(origin, entry);
       this.startSweep();
     } else {
       entry.lastUsed = this.now;
     }
+    this.byInstance.set(instance, entry);
     return entry.pool;
   }
 
@@ -128,6 +141,7 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
         entry.lastUsed = this.now;
       } else if (this.now - entry.lastUsed >= this.idleCloseMs) {
         this.pools.delete(origin);
+        entry.closed = true;
         entry.pool.close().catch(() => undefined);
       }
     }

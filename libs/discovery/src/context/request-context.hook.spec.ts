@@ -53,3 +53,32 @@ describe('useRequestContext (a real Fastify server)', () => {
     expect(RequestContext.requestId()).toBeUndefined();
   });
 });
+
+describe('useRequestContext with echoRequestId (a real Fastify server)', () => {
+  let app: FastifyInstance;
+  let url: string;
+
+  beforeAll(async () => {
+    app = fastify({ genReqId: genRequestId });
+    useRequestContext(app, { echoRequestId: true });
+    app.get('/ok', async () => ({ ok: true }));
+    app.get('/fails', async () => {
+      throw new Error('boom');
+    });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['an answer', '/ok', 200],
+    ['an error', '/fails', 500],
+    ['an unknown route', '/missing', 404],
+  ])('answers the request id in X-Request-Id on %s', async (_what, path, status) => {
+    const given = await request(`${url}${path}`, { headers: { 'x-request-id': 'echo-1' } });
+    await given.body.dump();
+    expect([given.statusCode, given.headers['x-request-id']]).toEqual([status, 'echo-1']);
+    const generated = await request(`${url}${path}`);
+    await generated.body.dump();
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimeoutHeader, TIMEOUT_HEADER } from '../call/deadline';
 import { RequestContext } from './request-context';
+import { REQUEST_ID_HEADER } from './request-id';
 
 /** Options of {@link useRequestContext}. */
 export interface RequestContextOptions {
@@ -9,6 +10,11 @@ export interface RequestContextOptions {
    * per route. Undefined: no deadline for it.
    */
   defaultBudgetMs?: (request: FastifyRequest) => number | undefined;
+  /**
+   * Answer every request's id in its `X-Request-Id` response header (what an edge such as a gateway does, so a
+   * client can quote it). Set in the same hook: no second hook per request. Default false.
+   */
+  echoRequestId?: boolean;
 }
 
 /**
@@ -31,8 +37,10 @@ export interface RequestContextOptions {
  */
 export function useRequestContext(fastify: FastifyInstance, options: RequestContextOptions = {}): void {
   const fallback = options.defaultBudgetMs;
+  const echo = options.echoRequestId === true;
   // A callback hook, not an async one: no promise per request, and `done` runs inside the scope.
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (echo) reply.header(REQUEST_ID_HEADER, request.id);
     const budget = parseTimeoutHeader(request.headers[TIMEOUT_HEADER]) ?? fallback?.(request);
     const scope = budget === undefined ? { requestId: request.id } : { requestId: request.id, deadline: Date.now() + budget };
     RequestContext.run(scope, done);

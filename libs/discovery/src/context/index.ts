@@ -2,5 +2,5 @@
 // structured logging built on it is the '@nest-discovery/discovery/logging' entry point (pino is optional).
 export { RequestContext } from './request-context';
 export type { RequestScope } from './request-context';
-export { useRequestContext } from './request-context.hook';
+export { requestScopeOf, useRequestContext } from './request-context.hook';
 export { genRequestId, REQUEST_ID_HEADER, requestIdFrom } from './request-id';

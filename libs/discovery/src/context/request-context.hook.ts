@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimeoutHeader, TIMEOUT_HEADER } from '../call/deadline';
-import { RequestContext } from './request-context';
+import { RequestContext, RequestScope } from './request-context';
 import { REQUEST_ID_HEADER } from './request-id';
 
 /** Options of {@link useRequestContext}. */
@@ -36,13 +36,20 @@ export interface RequestContextOptions {
  * ```
  */
 export function useRequestContext(fastify: FastifyInstance, options: RequestContextOptions = {}): void {
-  const fallback = options.defaultBudgetMs;
   const echo = options.echoRequestId === true;
   // A callback hook, not an async one: no promise per request, and `done` runs inside the scope.
   fastify.addHook('onRequest', (request, reply, done) => {
     if (echo) reply.header(REQUEST_ID_HEADER, request.id);
-    const budget = parseTimeoutHeader(request.headers[TIMEOUT_HEADER]) ?? fallback?.(request);
-    const scope = budget === undefined ? { requestId: request.id } : { requestId: request.id, deadline: Date.now() + budget };
-    RequestContext.run(scope, done);
+    RequestContext.run(requestScopeOf(request, options.defaultBudgetMs), done);
   });
+}
+
+/**
+ * The {@link RequestScope} of a Fastify request: its id, and its deadline from the budget its caller sent in
+ * `x-timeout-ms` (else `defaultBudgetMs(request)`), counted from now. For an app that enters the context only
+ * where a handler calls on (see README, "Cost"): `RequestContext.run(requestScopeOf(request), () => …)`.
+ */
+export function requestScopeOf(request: FastifyRequest, defaultBudgetMs?: (request: FastifyRequest) => number | undefined): RequestScope {
+  const budget = parseTimeoutHeader(request.headers[TIMEOUT_HEADER]) ?? defaultBudgetMs?.(request);
+  return budget === undefined ? { requestId: request.id } : { requestId: request.id, deadline: Date.now() + budget };
 }

@@ -11,12 +11,15 @@ import {
   Injectable,
   Param,
   Query,
+  Req,
   Module,
   NestInterceptor,
   Post,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { DiscoveryError, ServiceClient } from '@nest-discovery/discovery';
+import { RequestContext, requestScopeOf } from '@nest-discovery/discovery/logging';
+import type { FastifyRequest } from 'fastify';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
@@ -95,13 +98,20 @@ class FaultController {
    * request's budget no longer covers fails unsent (504).
    */
   @Get('relay/:service')
-  async relay(@Param('service') service: string, @Query('path') path = '/', @Query('delayMs') delayMs = '0'): Promise<unknown> {
+  async relay(
+    @Req() request: FastifyRequest,
+    @Param('service') service: string,
+    @Query('path') path = '/',
+    @Query('delayMs') delayMs = '0',
+  ): Promise<unknown> {
+    // calc enters the request context only here, the one handler that calls on (see main.ts): its budget counts from now.
+    const scope = requestScopeOf(request);
     const delay = Number(delayMs);
     if (!Number.isInteger(delay) || delay < 0 || delay > 60_000) throw new BadRequestException('delayMs must be an integer of ms up to 60000');
     if (!path.startsWith('/')) throw new BadRequestException('path must start with /');
     await sleep(delay);
     try {
-      return await this.services.request({ service, path });
+      return await RequestContext.run(scope, () => this.services.request({ service, path }));
     } catch (error) {
       if (error instanceof DiscoveryError) throw new HttpException({ statusCode: error.httpStatus, code: error.code, message: error.message }, error.httpStatus);
       throw error;

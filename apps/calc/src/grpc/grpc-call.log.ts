@@ -22,6 +22,18 @@ const CALLER_FAULTS = new Set<GrpcStatus>([
   GrpcStatus.UNAUTHENTICATED,
 ]);
 
+/** Options of {@link pinoGrpcCallLog}. */
+export interface GrpcCallLogOptions {
+  /**
+   * Run each handler with the call's id and deadline as the current request (so its lines carry `reqId` and
+   * its calls send both on). Default true; false for a leaf service, whose handlers call no one: the
+   * request context's promise hooks then stay off (see README, "Cost").
+   */
+  context?: boolean;
+}
+
+const noScope = <T>(_requestId: string, _deadline: number | undefined, handler: () => T): T => handler();
+
 /**
  * The gRPC side's counterpart of the HTTP request log: the handler runs with the call's id as the
  * current request (so every line it logs carries `reqId`, and calls it makes send the id on), and each
@@ -30,10 +42,12 @@ const CALLER_FAULTS = new Set<GrpcStatus>([
  *
  * @param logger the app's pino instance (`PinoLogger.root`)
  */
-export function pinoGrpcCallLog(logger: PinoInstance): GrpcCallLog {
+export function pinoGrpcCallLog(logger: PinoInstance, options: GrpcCallLogOptions = {}): GrpcCallLog {
   return {
-    scope: (requestId, deadline, handler) =>
-      RequestContext.run(deadline === undefined ? { requestId } : { requestId, deadline }, handler),
+    scope:
+      options.context === false
+        ? noScope
+        : (requestId, deadline, handler) => RequestContext.run(deadline === undefined ? { requestId } : { requestId, deadline }, handler),
     finished: (requestId, path, code, durationMs) => {
       const level = code === GrpcStatus.OK ? 'debug' : CALLER_FAULTS.has(code) ? 'info' : 'error';
       if (!logger.isLevelEnabled(level)) return;

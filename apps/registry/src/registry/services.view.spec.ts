@@ -1,6 +1,6 @@
 import { MemoryRegistryStore } from '../store/memory.store';
 import { ManualClock } from '../testing.clock';
-import { HEARTBEAT_STALENESS_MS, ServicesView } from './services.view';
+import { bodyBuffer, HEARTBEAT_STALENESS_MS, ServicesView } from './services.view';
 
 describe('ServicesView', () => {
   const registration = {
@@ -22,8 +22,9 @@ describe('ServicesView', () => {
     await store.upsert(registration);
     const stringify = jest.spyOn(JSON, 'stringify');
     const first = await view.current();
+    const calls = stringify.mock.calls.length;
     const again = await Promise.all(Array.from({ length: 100 }, () => view.current()));
-    expect(stringify).toHaveBeenCalledTimes(1);
+    expect(stringify).toHaveBeenCalledTimes(calls);
     expect(again.every((answer) => answer === first)).toBe(true);
     expect(JSON.parse(first.body)).toEqual({ revision: 1, services: { calc: [expect.objectContaining({ id: 'calc-1' })] } });
 
@@ -80,5 +81,51 @@ describe('ServicesView', () => {
     const views = await Promise.all(Array.from({ length: 50 }, () => view.current()));
     expect(all).toHaveBeenCalledTimes(1);
     expect(new Set(views).size).toBe(1);
+  });
+
+  it('serializes in slices, yielding between them, to what one JSON.stringify of the state gives', async () => {
+    // Every reading of the monotonic clock moves it 5 ms on: each slice is over its budget, so the build yields after each.
+    let mono = 0;
+    const now = jest.spyOn(performance, 'now').mockImplementation(() => (mono += 5));
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    for (let i = 0; i < 1_200; i++) await store.upsert({ ...registration, id: `fat-${i}`, name: 'fat', metadata: { é: `ü-${i}` } });
+    for (let i = 0; i < 3; i++) await store.upsert({ ...registration, id: `calc-${i}` });
+    await store.upsert({ ...registration, id: 'quoted', name: 'odd"name' });
+    let turns = 0;
+    const counting = setInterval(() => turns++, 0);
+    const built = await view.current();
+    clearInterval(counting);
+    const state = await store.all();
+    expect(built.body).toBe(JSON.stringify({ revision: state.revision, services: state.services }));
+    expect(built.services).toBe(JSON.stringify(state.services));
+    expect(bodyBuffer(built).equals(Buffer.from(built.body))).toBe(true);
+    expect(built.counts).toEqual({ services: 3, instances: 1_204 });
+    expect(turns).toBeGreaterThan(0);
+    now.mockRestore();
+  });
+
+  it('serializes an empty registry', async () => {
+    const clock = new ManualClock();
+    const view = new ServicesView(new MemoryRegistryStore(clock), clock);
+    const built = await view.current();
+    expect(JSON.parse(built.body)).toEqual({ revision: 0, services: {} });
+    expect(bodyBuffer(built).toString()).toBe(built.body);
+  });
+
+  it('never answers a watcher that must learn something with the revision it holds', async () => {
+    let mono = 0;
+    const now = jest.spyOn(performance, 'now').mockImplementation(() => (mono += 1));
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    await store.upsert(registration);
+    const first = await view.current();
+    await store.upsert({ ...registration, id: 'calc-2' });
+    expect(view.holds('routable', first.revision)).toBe(true);
+    expect(view.rebuildDelayMs()).toBeGreaterThan(0);
+    expect((await view.current({ allowLag: true, newerThan: first.revision })).revision).toBe(2);
+    now.mockRestore();
   });
 });

@@ -48,6 +48,19 @@ export const HEARTBEAT_STALENESS_MS = 1000;
 const REBUILD_COST_FACTOR = 10;
 
 /**
+ * Watchers are woken at most this often under churn: a build's own time leaves out what the view costs
+ * after it (its bytes written to every watcher, the garbage of each copy), which under a storm of
+ * registrations into a small registry woke the watchers every few milliseconds, with the whole registry
+ * each time. A change after a quiet spell still wakes them on the next turn.
+ */
+export const MIN_REBUILD_INTERVAL_MS = 50;
+
+/** How long watchers holding a view's revision stay parked while the store moves on. */
+function lagBudgetMs(view: CachedView): number {
+  return Math.max(view.buildMs * REBUILD_COST_FACTOR, MIN_REBUILD_INTERVAL_MS);
+}
+
+/**
  * Serializes the service map once per revision and shares the string: a change that wakes a
  * thousand watchers costs one JSON.stringify, and steady heartbeats cost none. Callers asking at once
  * for the same revision share one build.
@@ -65,9 +78,9 @@ export class ServicesView {
 
   /**
    * The view at the current revision, or — with `allowLag` — a recent one (see REBUILD_COST_FACTOR)
-   * that may be a few revisions behind.
+   * that may be a few revisions behind, though never at `newerThan` (a watcher's revision: it must learn something).
    */
-  async current(options: { allowLag?: boolean; scope?: ListingScope } = {}): Promise<SerializedServices> {
+  async current(options: { allowLag?: boolean; scope?: ListingScope; newerThan?: number } = {}): Promise<SerializedServices> {
     const scope = options.scope ?? 'routable';
     const revision = await this.store.revision();
     const now = this.clock.now();
@@ -75,10 +88,13 @@ export class ServicesView {
     if (cached !== undefined) {
       const age = now - cached.builtAt;
       if (cached.revision === revision && age < HEARTBEAT_STALENESS_MS) return cached;
-      if (options.allowLag && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR) return cached;
+      if (options.allowLag && cached.revision !== options.newerThan && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR) return cached;
     }
     const pending = this.building.get(scope);
-    if (pending !== undefined && pending.revision === revision) return pending.view;
+    // A build takes several turns: under churn, callers that accept a lag share the one under way.
+    if (pending !== undefined && (pending.revision === revision || (options.allowLag && pending.revision !== options.newerThan))) {
+      return pending.view;
+    }
     const view = this.build(scope, now).finally(() => {
       if (this.building.get(scope)?.view === view) this.building.delete(scope);
     });
@@ -92,7 +108,7 @@ export class ServicesView {
    */
   holds(scope: ListingScope, revision: number): boolean {
     const cached = this.cached.get(scope);
-    return cached !== undefined && cached.revision === revision && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR;
+    return cached !== undefined && cached.revision === revision && sinceBuild(cached) < lagBudgetMs(cached);
   }
 
   /**
@@ -102,31 +118,79 @@ export class ServicesView {
   rebuildDelayMs(scope: ListingScope = 'routable'): number {
     const cached = this.cached.get(scope);
     if (cached === undefined) return 0;
-    return Math.max(0, cached.buildMs * REBUILD_COST_FACTOR - sinceBuild(cached));
+    return Math.max(0, lagBudgetMs(cached) - sinceBuild(cached));
   }
 
+  /**
+   * Serializes the state in slices of {@link SLICE_MS}, yielding to the event loop between them: at
+   * 100 000 instances a build takes ~100 ms, and under churn a lookup or a registration arriving meanwhile
+   * waited for all of it. The state is a snapshot (the store hands out lists it never changes), so the
+   * slices describe one revision. The body's bytes are encoded slice by slice too.
+   */
   private async build(scope: ListingScope, now: number): Promise<CachedView> {
     const state = await this.store.all();
-    // Only the serialization counts as the build's cost: a remote store's round trip is not CPU spent
-    // here, and counting it would let answers lag on every registry, however small.
-    const started = performance.now();
+    // Only the serialization counts as the build's cost: a remote store's round trip, or the turns other
+    // work ran between slices, is not CPU spent here, and counting it would let answers lag on every registry.
+    let buildMs = 0;
+    let sliceStart = performance.now();
     const shown = scope === 'all' ? state.services : routableOnly(state.services);
-    const services = JSON.stringify(shown);
-    const lists = Object.values(shown);
-    const fresh = {
-      revision: state.revision,
-      services,
-      counts: { services: lists.length, instances: lists.reduce((sum, list) => sum + list.length, 0) },
-      body: `{"revision":${state.revision},"services":${services}}`,
-      builtAt: now,
-      builtAtMs: started,
-      buildMs: performance.now() - started,
+    const head = `{"revision":${state.revision},"services":`;
+    const parts: string[] = ['{'];
+    // The body's bytes, encoded piece by piece inside the slices (one 100 000-instance encode is ~30 ms).
+    const bytes: Buffer[] = [Buffer.from(`${head}{`)];
+    const add = (piece: string): void => {
+      parts.push(piece);
+      bytes.push(Buffer.from(piece));
     };
+    let services = 0;
+    let instances = 0;
+    for (const name in shown) {
+      const list = shown[name];
+      add(`${services === 0 ? '' : ','}${JSON.stringify(name)}:[`);
+      services++;
+      instances += list.length;
+      for (let from = 0; from < list.length; from += SLICE_INSTANCES) {
+        const json = JSON.stringify(from === 0 && list.length <= SLICE_INSTANCES ? list : list.slice(from, from + SLICE_INSTANCES));
+        add(from === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
+        const spent = performance.now() - sliceStart;
+        if (spent >= SLICE_MS) {
+          buildMs += spent;
+          await nextTurn();
+          sliceStart = performance.now();
+        }
+      }
+      add(']');
+    }
+    parts.push('}');
+    bytes.push(Buffer.from('}}'));
+    const servicesJson = parts.join('');
+    const body = `${head}${servicesJson}}`;
+    const fresh: CachedView = {
+      revision: state.revision,
+      services: servicesJson,
+      counts: { services, instances },
+      body,
+      builtAt: now,
+      builtAtMs: sliceStart,
+      buildMs: 0,
+    };
+    buffers.set(fresh, Buffer.concat(bytes));
+    fresh.buildMs = buildMs + performance.now() - sliceStart;
+    fresh.builtAtMs = performance.now();
     const cached = this.cached.get(scope);
     // A slower build of an older state finishing late must not replace a newer one.
     if (cached === undefined || cached.revision <= fresh.revision) this.cached.set(scope, fresh);
     return fresh;
   }
+}
+
+/** Instances serialized at once in a build: a slice of a fat service is about a millisecond's work. */
+const SLICE_INSTANCES = 500;
+/** How long a build runs before it lets other work in. */
+const SLICE_MS = 2;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 const buffers = new WeakMap<SerializedServices, Buffer>();

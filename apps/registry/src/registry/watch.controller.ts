@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { StateSchema } from '../docs/registry.schemas';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
-import { WatchHub } from '../watch/watch.hub';
+import { WakeReason, WatchHub } from '../watch/watch.hub';
 import { scopeOf, WatchQueryDto } from './dto/query.dto';
 import { bodyBuffer, ServicesView } from './services.view';
 
@@ -31,6 +31,7 @@ export class WatchController {
   @ApiOkResponse({ type: StateSchema })
   async watch(@Query() query: WatchQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const scope = scopeOf(query.status);
+    let reason: WakeReason | undefined;
     if (query.revision !== undefined) {
       const timeoutMs = (query.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
       // Park first, then compare: a change landing in between still releases the ticket. Listen for the
@@ -43,7 +44,7 @@ export class WatchController {
         // for the view's next rebuild (the hub's coalesced wake-up) rather than rebuild it at once.
         const current = await this.store.revision();
         if ((current === query.revision || this.view.holds(scope, query.revision)) && !reply.raw.destroyed) {
-          const reason = await ticket.released;
+          reason = await ticket.released;
           if (reason === 'cancelled') return;
           // Answered while the server closes: do not keep the connection alive, or the close waits for it.
           if (reason === 'shutdown') void reply.header('connection', 'close');
@@ -55,7 +56,11 @@ export class WatchController {
     }
     if (reply.raw.destroyed) return;
     // One serialization per revision, encoded once: each of a thousand woken watchers is sent the same bytes.
-    const view = await this.view.current({ scope, allowLag: true });
+    // A change woke it (or it came holding a revision the store has left): never answer with the view it
+    // holds, which a wake-up timed for the view's rebuild, firing a little early, found still cached. That
+    // answer made the client ask again at once, a busy loop of whole-registry answers under churn.
+    const learning = reason !== 'timeout' && reason !== 'shutdown';
+    const view = await this.view.current({ scope, allowLag: true, newerThan: learning ? query.revision : undefined });
     void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(bodyBuffer(view));
   }
 }

@@ -1,13 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  HistogramCell,
-  HistogramFamily,
-  HTTP_SERVER_DURATION,
-  LATENCY_BUCKETS_SECONDS,
-  routeLabel,
-} from '@nest-discovery/discovery/metrics';
+import { HistogramFamily, HTTP_SERVER_DURATION, LATENCY_BUCKETS_SECONDS, RequestDurationCells } from '@nest-discovery/discovery/metrics';
 import { RegistryMetrics } from './registry.metrics';
 
 /**
@@ -23,15 +17,14 @@ import { RegistryMetrics } from './registry.metrics';
  */
 @Injectable()
 export class HttpRequestMetrics implements OnModuleInit {
-  private readonly histogram: HistogramFamily;
-  /** Cells by route, method and status. */
-  private readonly cells = new Map<string, Map<string, Map<number, HistogramCell>>>();
+  private readonly durations: RequestDurationCells;
 
   constructor(
     metrics: RegistryMetrics,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    this.histogram = new HistogramFamily(HTTP_SERVER_DURATION.name, HTTP_SERVER_DURATION.help, metrics.registry, LATENCY_BUCKETS_SECONDS);
+    const histogram = new HistogramFamily(HTTP_SERVER_DURATION.name, HTTP_SERVER_DURATION.help, metrics.registry, LATENCY_BUCKETS_SECONDS);
+    this.durations = new RequestDurationCells(() => histogram);
   }
 
   /** Hooks added before the server is ready apply to every route, including those Nest already declared. */
@@ -46,18 +39,6 @@ export class HttpRequestMetrics implements OnModuleInit {
 
   /** @internal */
   observe(request: FastifyRequest, reply: FastifyReply): void {
-    const route = routeLabel(request);
-    const { method } = request;
-    const status = reply.statusCode;
-    let byMethod = this.cells.get(route);
-    if (byMethod === undefined) this.cells.set(route, (byMethod = new Map()));
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
-    let cell = byStatus.get(status);
-    if (cell === undefined) {
-      const labels = { method, route, status_code: String(status) };
-      byStatus.set(status, (cell = this.histogram.cell(`${method} ${status} ${route}`, labels)));
-    }
-    cell.observe(reply.elapsedTime / 1000);
+    this.durations.observe(request, reply);
   }
 }

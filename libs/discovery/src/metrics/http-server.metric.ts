@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HistogramCell, HistogramFamily } from './metric-cells';
 
 /**
  * Latency buckets in seconds, finer below 10 ms than prom-client's defaults: a call inside a data
@@ -24,4 +25,32 @@ export const UNMATCHED_ROUTE = 'unmatched';
  */
 export function routeLabel(request: FastifyRequest): string {
   return request.is404 ? UNMATCHED_ROUTE : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+}
+
+/**
+ * The inbound request histogram's cells by route, method and status, each found by strings Fastify already
+ * holds (no key built per request): what an `onResponse` hook observes into. `family` is read on a request
+ * of a kind not seen before only.
+ */
+export class RequestDurationCells {
+  private readonly cells = new Map<string, Map<string, Map<number, HistogramCell>>>();
+
+  constructor(private readonly family: () => HistogramFamily) {}
+
+  /** Records the request's duration, Fastify's `reply.elapsedTime`. */
+  observe(request: FastifyRequest, reply: FastifyReply): void {
+    const route = routeLabel(request);
+    const { method } = request;
+    const status = reply.statusCode;
+    let byMethod = this.cells.get(route);
+    if (byMethod === undefined) this.cells.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    let cell = byStatus.get(status);
+    if (cell === undefined) {
+      const labels = { method, route, status_code: String(status) };
+      byStatus.set(status, (cell = this.family().cell(`${method} ${status} ${route}`, labels)));
+    }
+    cell.observe(reply.elapsedTime / 1000);
+  }
 }

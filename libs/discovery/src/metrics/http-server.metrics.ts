@@ -2,8 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DiscoveryMetrics } from './discovery.metrics';
-import { routeLabel } from './http-server.metric';
-import { HistogramCell } from './metric-cells';
+import { RequestDurationCells } from './http-server.metric';
 
 /**
  * `http_server_request_duration_seconds{method,route,status_code}` for the app's inbound requests,
@@ -17,8 +16,7 @@ import { HistogramCell } from './metric-cells';
  */
 @Injectable()
 export class HttpServerMetrics implements OnModuleInit {
-  /** Cells by route, method and status: lookups on strings Fastify already holds, no key built per request. */
-  private readonly cells = new Map<string, Map<string, Map<number, HistogramCell>>>();
+  private readonly durations = new RequestDurationCells(() => this.metrics.httpServer());
 
   constructor(
     private readonly metrics: DiscoveryMetrics,
@@ -43,18 +41,6 @@ export class HttpServerMetrics implements OnModuleInit {
 
   /** @internal */
   observe(request: FastifyRequest, reply: FastifyReply): void {
-    const route = routeLabel(request);
-    const { method } = request;
-    const status = reply.statusCode;
-    let byMethod = this.cells.get(route);
-    if (byMethod === undefined) this.cells.set(route, (byMethod = new Map()));
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
-    let cell = byStatus.get(status);
-    if (cell === undefined) {
-      const labels = { method, route, status_code: String(status) };
-      byStatus.set(status, (cell = this.metrics.httpServer().cell(`${method} ${status} ${route}`, labels)));
-    }
-    cell.observe(reply.elapsedTime / 1000);
+    this.durations.observe(request, reply);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'undici';
+import { Dispatcher, Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { abortReason, BufferedAnswerHandler } from './buffered-answer.handler';
 import { BufferedAnswer, HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
@@ -10,6 +10,18 @@ export interface UndiciTransportOptions {
   connections?: number;
   /** A pool unused this long is closed (its instance has most likely left). Default 60 s. */
   idleCloseMs?: number;
+}
+
+/** What undici is asked to send for `request` (timeouts are undici's own timers). */
+function dispatchOptions(request: TransportRequest): Dispatcher.DispatchOptions {
+  return {
+    method: request.method as Dispatcher.HttpMethod,
+    path: request.path,
+    headers: request.headers as Record<string, string | string[]> | undefined,
+    body: request.body,
+    headersTimeout: request.timeoutMs,
+    bodyTimeout: request.bodyTimeoutMs,
+  };
 }
 
 interface PoolEntry {
@@ -43,32 +55,14 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   }
 
   send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
-    return this.poolFor(instance).request({
-      method: request.method as 'GET',
-      path: request.path,
-      headers: request.headers as Record<string, string | string[]> | undefined,
-      body: request.body,
-      headersTimeout: request.timeoutMs,
-      bodyTimeout: request.bodyTimeoutMs,
-      signal,
-    });
+    return this.poolFor(instance).request({ ...dispatchOptions(request), signal });
   }
 
   sendBuffered(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<BufferedAnswer> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const pool = this.poolFor(instance);
     return new Promise((resolve, reject) => {
-      pool.dispatch(
-        {
-          method: request.method as 'GET',
-          path: request.path,
-          headers: request.headers as Record<string, string | string[]> | undefined,
-          body: request.body,
-          headersTimeout: request.timeoutMs,
-          bodyTimeout: request.bodyTimeoutMs,
-        },
-        new BufferedAnswerHandler(resolve, reject, signal),
-      );
+      pool.dispatch(dispatchOptions(request), new BufferedAnswerHandler(resolve, reject, signal));
     });
   }
 

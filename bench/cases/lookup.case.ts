@@ -16,8 +16,9 @@ export function seedSnapshot(dataDir: string, count: number, perService = PER_SE
   const instances = Array.from({ length: count }, (_, i) => ({
     id: `svc-${Math.floor(i / perService)}-${i % perService}`,
     name: `svc-${Math.floor(i / perService)}`,
-    host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-    port: 8000 + (i % perService),
+    // Loopback only (the registry may probe what is registered): 253 addresses, then the next port.
+    host: `127.0.0.${2 + (i % 253)}`,
+    port: 1024 + Math.floor(i / 253),
     protocol: 'http',
     tags: ['v1'],
     metadata: { version: '1.0.0', zone: `zone-${i % 3}` },

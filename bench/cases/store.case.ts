@@ -10,8 +10,9 @@ const HEADERS = { 'content-type': 'application/json' };
 const instance = (i: number) => ({
   id: `svc-${Math.floor(i / PER_SERVICE)}-${i % PER_SERVICE}`,
   name: `svc-${Math.floor(i / PER_SERVICE)}`,
-  host: `10.0.${(i >> 8) & 255}.${i & 255}`,
-  port: 8000 + (i % PER_SERVICE),
+  // Loopback only (the registry may probe what is registered): 253 addresses, then the next port.
+  host: `127.0.0.${2 + (i % 253)}`,
+  port: 1024 + Math.floor(i / 253),
   ttlSeconds: 3600,
   tags: ['v1'],
   metadata: { version: '1.0.0', zone: `zone-${i % 3}` },

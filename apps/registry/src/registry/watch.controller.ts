@@ -44,6 +44,8 @@ export class WatchController {
         // for the view's next rebuild (the hub's coalesced wake-up) rather than rebuild it at once.
         const current = await this.store.revision();
         if ((current === query.revision || this.view.holds(scope, query.revision)) && !reply.raw.destroyed) {
+          // Parked on a lagging view: released when its rebuild is due at the latest, change or not.
+          if (current !== query.revision) this.hub.wakeWithin(this.view.rebuildDelayMs(scope));
           reason = await ticket.released;
           if (reason === 'cancelled') return;
           // Answered while the server closes: do not keep the connection alive, or the close waits for it.

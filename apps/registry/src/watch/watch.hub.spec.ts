@@ -31,6 +31,24 @@ describe('WatchHub', () => {
     jest.useRealTimers();
   });
 
+  it('releases a watcher parked on a lagging view once its rebuild is due, though no change follows', async () => {
+    changes.emit(5);
+    jest.advanceTimersByTime(0);
+    // It holds 4 (the view lagged the store when it was answered) and parks: the change to 5 has fired already.
+    const ticket = hub.wait(30_000, 4);
+    hub.wakeWithin(40);
+    jest.advanceTimersByTime(39);
+    expect(hub.size).toBe(1);
+    jest.advanceTimersByTime(1);
+    await expect(ticket.released).resolves.toBe('change');
+    // One that holds the latest stays parked.
+    const current = hub.wait(30_000, 5);
+    hub.wakeWithin(0);
+    jest.advanceTimersByTime(10);
+    expect(hub.size).toBe(1);
+    current.cancel();
+  });
+
   it('wakes a watcher on the next change', async () => {
     const ticket = hub.wait(30_000);
     expect(hub.size).toBe(1);

@@ -97,14 +97,26 @@ export class WatchHub implements OnModuleInit, OnModuleDestroy, BeforeApplicatio
     this.releaseAll('shutdown');
   }
 
+  /**
+   * Makes sure a wake-up comes within `delayMs`, for a watcher parked on a view that lags the store: the
+   * change that moved the store on may already have woken everyone, and no other may come.
+   */
+  wakeWithin(delayMs: number): void {
+    if (this.closed || this.wake !== undefined || this.latest === undefined) return;
+    this.schedule(delayMs);
+  }
+
   private changed(revision: number): void {
     this.latest = revision;
     if (this.wake !== undefined) return;
+    this.schedule(this.view?.rebuildDelayMs() ?? 0);
+  }
+
+  private schedule(delayMs: number): void {
     const fire = (): void => {
       this.wake = undefined;
       this.releaseAll('change', this.latest);
     };
-    const delayMs = this.view?.rebuildDelayMs() ?? 0;
     if (delayMs <= 0) {
       const immediate = setImmediate(fire);
       this.wake = { cancel: () => clearImmediate(immediate) };

@@ -125,7 +125,8 @@ suite('registry dashboard in Chromium', () => {
     try {
       await open();
       calcApp = await startApp('calc', { REGISTRY_URL: registry.url, DISCOVERY_INSTANCE_ID: 'calc-real' });
-      await register(registry.url, calc({ id: 'calc-short', port: 8090, ttlSeconds: 1 }));
+      // A TTL long enough for the page to show it first, even when a busy machine delays the page's watch.
+      await register(registry.url, calc({ id: 'calc-short', port: 8090, ttlSeconds: 3 }));
       await row('calc-real').waitFor({ timeout: 5_000 });
       await row('calc-short').waitFor({ timeout: 3_000 });
 
@@ -135,7 +136,7 @@ suite('registry dashboard in Chromium', () => {
       await row('calc-real').waitFor({ state: 'detached', timeout: 3_000 });
 
       // One that stops renewing: the registry evicts it after its TTL.
-      await row('calc-short').waitFor({ state: 'detached', timeout: 5_000 });
+      await row('calc-short').waitFor({ state: 'detached', timeout: 8_000 });
       await page.locator('main p.empty:text-is("No services registered yet.")').waitFor();
       expect(await notReloaded()).toBe('same page');
     } finally {

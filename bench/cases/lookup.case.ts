@@ -8,7 +8,7 @@ import { rssMiB, startApp, tmpDir } from '../harness/topology';
 const PER_SERVICE = 10;
 
 /**
- * Seeds the registry through its snapshot (the restore path): registering 100 000 instances one POST at a
+ * Seeds the registry through its snapshot (the restore path, in the format the registry writes): registering 100 000 instances one POST at a
  * time would measure the answers, which by design carry every registration, not the lookup.
  */
 export function seedSnapshot(dataDir: string, count: number, perService = PER_SERVICE): void {
@@ -28,7 +28,7 @@ export function seedSnapshot(dataDir: string, count: number, perService = PER_SE
     registeredAt: now,
     lastHeartbeat: now,
   }));
-  writeFileSync(join(dataDir, 'registry.json'), JSON.stringify({ version: 1, revision: count, savedAt: now, instances }));
+  writeFileSync(join(dataDir, 'registry.json'), JSON.stringify({ version: 2, revision: count, savedAt: now, instances }));
 }
 
 /**

@@ -187,15 +187,14 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     this.byService.clear();
     for (const saved of snapshot.instances) {
       // Health is re-learnt from fresh probes after a restart; an operator's overrides are kept.
-      const { status: _status, statusSince: _since, checkOutput: _output, endpointHealth: _endpoints, ...rest } = saved;
-      const declaredWeight = (saved as SnapshotInstance).declaredWeight ?? saved.weight;
-      delete (rest as SnapshotInstance).declaredWeight;
-      const instance: RegistryInstance = {
-        ...rest,
-        status: 'passing',
-        enabled: saved.overrides?.enabled ?? true,
-        lastHeartbeat: heartbeat,
-      };
+      // One copy per instance (the rest pattern), not two: a large snapshot's restore peaks the heap.
+      const { status: _status, statusSince: _since, checkOutput: _output, endpointHealth: _endpoints, declaredWeight: declared, ...rest } =
+        saved as SnapshotInstance;
+      const declaredWeight = declared ?? saved.weight;
+      const instance = rest as RegistryInstance;
+      instance.status = 'passing';
+      instance.enabled = saved.overrides?.enabled ?? true;
+      instance.lastHeartbeat = heartbeat;
       this.entries.set(instance.id, { instance, expiresAt: now + instance.ttlSeconds * 1000, declaredWeight });
       this.byService.set(instance);
     }

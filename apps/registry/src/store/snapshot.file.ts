@@ -32,7 +32,9 @@ export class SnapshotFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const version = versionOf(text);
+    // Parsed once (a 100k-instance snapshot is a parse tree of ~100 MB): the version is read from the tree.
+    const parsed = parseJson(text);
+    const version = versionOf(parsed);
     if (version !== undefined && version > SNAPSHOT_VERSION) {
       // Written by a newer registry: starting empty would drop every instance it knew, so refuse.
       throw new Error(
@@ -41,7 +43,8 @@ export class SnapshotFile {
       );
     }
     try {
-      const { snapshot, folded } = parseSnapshot(text);
+      if (!parsed.ok) throw parsed.error;
+      const { snapshot, folded } = checkSnapshot(parsed.value);
       if (version === 1) {
         this.logger.log(
           `Read a version-1 snapshot (before named endpoints): ${folded} gRPC entr${folded === 1 ? 'y' : 'ies'} folded into ` +
@@ -81,7 +84,11 @@ export class SnapshotFile {
  * @internal
  */
 export function parseSnapshot(text: string): { snapshot: SnapshotDocument; folded: number } {
-  const value: unknown = JSON.parse(text);
+  return checkSnapshot(JSON.parse(text));
+}
+
+/** {@link parseSnapshot} of an already parsed document. */
+function checkSnapshot(value: unknown): { snapshot: SnapshotDocument; folded: number } {
   if (!isRecord(value) || (value.version !== 1 && value.version !== SNAPSHOT_VERSION)) throw new Error('unknown snapshot version');
   if (!Number.isSafeInteger(value.revision) || (value.revision as number) < 0) throw new Error('bad revision');
   if (!Array.isArray(value.instances)) throw new Error('instances is not an array');
@@ -94,14 +101,19 @@ export function parseSnapshot(text: string): { snapshot: SnapshotDocument; folde
   return { snapshot: { ...read, version: SNAPSHOT_VERSION, instances }, folded };
 }
 
-/** The `version` a snapshot's text declares, when it is JSON with an integer one. */
-function versionOf(text: string): number | undefined {
+type Parsed = { ok: true; value: unknown } | { ok: false; error: Error };
+
+function parseJson(text: string): Parsed {
   try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) && Number.isInteger(value.version) ? (value.version as number) : undefined;
-  } catch {
-    return undefined;
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, error: error as Error };
   }
+}
+
+/** The `version` a snapshot declares, when it is JSON with an integer one. */
+function versionOf(parsed: Parsed): number | undefined {
+  return parsed.ok && isRecord(parsed.value) && Number.isInteger(parsed.value.version) ? (parsed.value.version as number) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

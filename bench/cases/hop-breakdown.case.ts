@@ -2,24 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchOptions } from '../harness/bench-options';
 import { COMPONENTS, Component, cpuBreakdown } from '../harness/cpu-breakdown';
-import { load, LoadResult } from '../harness/load';
+import { load, LoadResult, processCpuMs } from '../harness/load';
 import { ResultRow } from '../harness/result-row';
 import { startFloor, startSystem, tmpDir, waitFor } from '../harness/topology';
 
 const PRELOAD = join(__dirname, '..', 'harness', 'cpu-profiler.preload.js');
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Profiles `pids` (gateway first, then calc) under a load of `rate` req/s: the load's result and each process's CPU split by component. */
 async function profiled(url: string, pids: number[], dir: string, options: BenchOptions): Promise<{ result: LoadResult; parts: Array<Map<Component, number>> }> {
   await load({ ...options, url, overallRate: options.profileRate, durationSeconds: Math.max(1, options.warmupSeconds), warmupSeconds: 0 });
   for (const pid of pids) process.kill(pid, 'SIGWINCH');
-  const before = pids.map(cpuMs);
+  const before = pids.map(processCpuMs);
   const loaded = await load({ ...options, url, overallRate: options.profileRate, warmupSeconds: 0 });
-  const cpu = pids.map((pid, i) => ((cpuMs(pid) - before[i]) * 1000) / loaded.requests);
+  const cpu = pids.map((pid, i) => ((processCpuMs(pid) - before[i]) * 1000) / loaded.requests);
   const result = { ...loaded, cpuMicrosPerRequest: cpu.reduce((sum, value) => sum + value, 0) };
   for (const pid of pids) process.kill(pid, 'SIGWINCH');
   const files = pids.map((pid) => join(dir, `${pid}.cpuprofile`));

@@ -26,12 +26,15 @@ export interface LoadResult {
 }
 
 // Clock ticks are 100 Hz on Linux: utime and stime (fields 14 and 15 of /proc/<pid>/stat) in ms.
+/** CPU time (user + system) a process has used so far, in ms. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function cpuMs(pids: number[]): number {
   let total = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    total += (Number(fields[11]) + Number(fields[12])) * 10;
-  }
+  for (const pid of pids) total += processCpuMs(pid);
   return total;
 }
 

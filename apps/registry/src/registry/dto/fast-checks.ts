@@ -1,6 +1,15 @@
 import { SERVICE_NAME_PATTERN } from '../instance.entity';
 import { ServiceParamsDto } from './params.dto';
-import { LookupQueryDto, REGISTER_ANSWERS, RegisterQueryDto, StatusQueryDto, WatchQueryDto } from './query.dto';
+import {
+  LookupQueryDto,
+  MAX_REVISION,
+  MAX_WATCH_TIMEOUT_SECONDS,
+  REGISTER_ANSWERS,
+  RegisterQueryDto,
+  STATUS_QUERIES,
+  StatusQueryDto,
+  WatchQueryDto,
+} from './query.dto';
 import { RegisterInstanceDto } from './register-instance.dto';
 import { isValidRegisterBody } from './register-instance.schema';
 
@@ -23,10 +32,6 @@ function integer(value: unknown, max: number): number | undefined {
   return number <= max ? number : undefined;
 }
 
-function isStatus(value: unknown): boolean {
-  return value === 'passing' || value === 'all';
-}
-
 /** Reads each key of a query with `read` (false: not plainly valid); the DTO, or undefined. */
 function eachKey<T extends object>(value: unknown, read: (dto: T, key: string, given: unknown) => boolean): T | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -38,14 +43,14 @@ function eachKey<T extends object>(value: unknown, read: (dto: T, key: string, g
 }
 
 function status(dto: StatusQueryDto, key: string, given: unknown): boolean {
-  if (key !== 'status' || !isStatus(given)) return false;
+  if (key !== 'status' || !STATUS_QUERIES.includes(given as never)) return false;
   dto.status = given as StatusQueryDto['status'];
   return true;
 }
 
 function registerQuery(value: unknown): RegisterQueryDto | undefined {
   return eachKey<RegisterQueryDto>(value, (dto, key, given) => {
-    if (key === 'knownRevision') return (dto.knownRevision = integer(given, Number.MAX_SAFE_INTEGER)) !== undefined;
+    if (key === 'knownRevision') return (dto.knownRevision = integer(given, MAX_REVISION)) !== undefined;
     if (key === 'answer' && REGISTER_ANSWERS.includes(given as never)) {
       dto.answer = given as RegisterQueryDto['answer'];
       return true;
@@ -56,8 +61,8 @@ function registerQuery(value: unknown): RegisterQueryDto | undefined {
 
 function watchQuery(value: unknown): WatchQueryDto | undefined {
   return eachKey<WatchQueryDto>(value, (dto, key, given) => {
-    if (key === 'revision') return (dto.revision = integer(given, Number.MAX_SAFE_INTEGER)) !== undefined;
-    if (key === 'timeoutSeconds') return (dto.timeoutSeconds = integer(given, 300)) !== undefined;
+    if (key === 'revision') return (dto.revision = integer(given, MAX_REVISION)) !== undefined;
+    if (key === 'timeoutSeconds') return (dto.timeoutSeconds = integer(given, MAX_WATCH_TIMEOUT_SECONDS)) !== undefined;
     return status(dto, key, given);
   });
 }

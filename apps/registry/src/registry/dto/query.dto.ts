@@ -5,7 +5,8 @@ import { ListingScope } from '../services.view';
 /** `?status=all` lists critical and drained instances too; `passing` (the default) only routable ones. */
 export type StatusQuery = 'passing' | 'all';
 
-const STATUS_QUERIES: readonly StatusQuery[] = ['passing', 'all'];
+/** The values `?status=` takes. */
+export const STATUS_QUERIES: readonly StatusQuery[] = ['passing', 'all'];
 
 /** The listing scope a `status` query asks for. */
 export function scopeOf(status: StatusQuery | undefined): ListingScope {
@@ -21,7 +22,11 @@ export class StatusQueryDto {
 }
 import { IsIntInRange, ToInteger } from './validators';
 
-const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+/** The largest revision a query may name. */
+export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+
+/** The longest a long poll may be asked to wait, in seconds. */
+export const MAX_WATCH_TIMEOUT_SECONDS = 300;
 
 /**
  * What a register answer carries beside the instance and the revision: `all` (the default) every
@@ -61,10 +66,10 @@ export class WatchQueryDto extends StatusQueryDto {
   @IsIntInRange(0, MAX_REVISION, { message: 'revision must be a non-negative integer' })
   revision?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 300, default: 30 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_WATCH_TIMEOUT_SECONDS, default: 30 })
   @IsOptional()
   @ToInteger()
-  @IsIntInRange(0, 300)
+  @IsIntInRange(0, MAX_WATCH_TIMEOUT_SECONDS)
   timeoutSeconds?: number;
 }
 

@@ -14,6 +14,7 @@ import { RegistryExceptionFilter } from './registry/registry-exception.filter';
 import { ServiceAnswers } from './registry/service-answers';
 import { ServicesView } from './registry/services.view';
 import { RegistryValidationPipe } from './registry/validation.pipe';
+import { ServiceWatchController } from './registry/service-watch.controller';
 import { WatchController } from './registry/watch.controller';
 import { SelfPreservationHttpHooks } from './self-preservation/self-preservation.http-hooks';
 import { SelfPreservation } from './self-preservation/self-preservation.service';
@@ -22,6 +23,8 @@ import { RegistryStore } from './store/registry-store.interface';
 import { SnapshotFile } from './store/snapshot.file';
 import { SnapshotScheduler } from './store/snapshot.scheduler';
 import { createRegistryStore } from './store/store.factory';
+import { SubscriptionAnswers } from './watch/subscription.answers';
+import { SubscriptionHub } from './watch/subscription.hub';
 import { WatchHub } from './watch/watch.hub';
 import { UiModule } from './ui/ui.module';
 import { LostSessionProbe } from './session/lost-session.probe';
@@ -60,7 +63,7 @@ export class RegistryModule implements OnApplicationShutdown {
         MetricsModule,
         ...(extras.logging ? [LoggerModule.forRoot(extras.logging)] : []),
       ],
-      controllers: [RegistryController, WatchController, SessionController, HealthController],
+      controllers: [RegistryController, WatchController, ServiceWatchController, SessionController, HealthController],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_CLOCK, useValue: clock },
@@ -74,6 +77,8 @@ export class RegistryModule implements OnApplicationShutdown {
         ServiceAnswers,
         RegistrationLog,
         WatchHub,
+        SubscriptionHub,
+        SubscriptionAnswers,
         SnapshotScheduler,
         ExpirySweeper,
         ...CHECK_PROVIDERS,

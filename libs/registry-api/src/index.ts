@@ -7,3 +7,4 @@ export * from './instance';
 export * from './names';
 export * from './requests';
 export * from './routable';
+export * from './watch';

@@ -28,6 +28,7 @@ describe('registry API docs', () => {
       '/services',
       '/session/{name}/{id}',
       '/watch',
+      '/watch/services',
     ]);
     expect(Object.keys(body.paths['/service/{name}/{id}']).sort()).toEqual(['delete', 'patch']);
     // Writes say they need the token; reads do not.

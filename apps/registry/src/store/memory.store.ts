@@ -4,6 +4,7 @@ import {
   HealthUpdate,
   InstancePatch,
   InstanceRegistration,
+  isRoutable,
   RegistryInstance,
   RegistryState,
 } from '../registry/instance.entity';
@@ -14,6 +15,8 @@ import { applyHealth, controlOf, patchOverrides, sameFields, sameOverrides, toIn
 import {
   ChangeListener,
   ExpiryPressure,
+  InstanceChange,
+  InstancePresence,
   SnapshotDocument,
   RegistryStore,
   SnapshottableStore,
@@ -66,7 +69,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
       const instance = toInstance(registration, id, new Date(now).toISOString(), now);
       this.entries.set(id, { instance, expiresAt: now + registration.ttlSeconds * 1000, declaredWeight: registration.weight });
       this.byService.set(instance);
-      return { instance, created: true, changed: false, revision: this.bump() };
+      return { instance, created: true, changed: false, revision: this.bump([changeOf(id, 'absent', instance)]) };
     }
     const current = entry.instance;
     if (current.name !== registration.name) {
@@ -79,7 +82,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     }
     entry.declaredWeight = registration.weight;
     const updated = this.replace(entry, toInstance(registration, id, current.registeredAt, now, controlOf(current)));
-    return { instance: updated, created: false, changed: true, revision: this.bump() };
+    return { instance: updated, created: false, changed: true, revision: this.bump([changeOf(id, presenceOf(current), updated)]) };
   }
 
   async patch(name: string, id: string, patch: InstancePatch): Promise<RegistryInstance | undefined> {
@@ -90,7 +93,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     if (sameOverrides(current.overrides, overrides)) return current;
     const declared = { ...current, weight: entry.declaredWeight };
     const updated = this.replace(entry, withControl(declared, { ...controlOf(current), overrides }));
-    this.bump();
+    this.bump([changeOf(id, presenceOf(current), updated)]);
     return updated;
   }
 
@@ -107,7 +110,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     }
     const declared = { ...current, weight: entry.declaredWeight };
     const updated = this.replace(entry, withControl(declared, control));
-    this.bump();
+    this.bump([changeOf(id, presenceOf(current), updated)]);
     return updated;
   }
 
@@ -126,7 +129,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     const entry = this.entryOf(name, id);
     if (entry === undefined) return false;
     this.remove(entry.instance);
-    this.bump();
+    this.bump([changeOf(id, presenceOf(entry.instance), undefined, name)]);
     return true;
   }
 
@@ -152,7 +155,7 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     }
     if (evicted.length === 0) return evicted;
     for (const instance of evicted) this.remove(instance);
-    this.bump();
+    this.bump(evicted.map((instance) => changeOf(instance.id, presenceOf(instance), undefined, instance.name)));
     return evicted;
   }
 
@@ -201,7 +204,8 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     // +1: the restored state differs from what the snapshot's revision described (fresh TTLs),
     // and clients that saw the saved revision must not mistake it for "nothing changed".
     this.currentRevision = Math.max(this.currentRevision, snapshot.revision);
-    this.bump();
+    // A whole new state: no delta leads to it.
+    this.bump(undefined);
   }
 
   private entryOf(name: string, id: string): Entry | undefined {
@@ -221,10 +225,11 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     this.byService.delete(instance);
   }
 
-  private bump(): number {
+  /** Moves to the next revision and tells the listeners what made it (`undefined`: a whole new state). */
+  private bump(changes: readonly InstanceChange[] | undefined): number {
     this.currentRevision += 1;
     this.stateCache = undefined;
-    for (const listener of this.listeners) listener(this.currentRevision);
+    for (const listener of this.listeners) listener(this.currentRevision, changes);
     return this.currentRevision;
   }
 
@@ -233,4 +238,12 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
     while (this.entries.has(id)) id = this.newId(name);
     return id;
   }
+}
+
+function presenceOf(instance: RegistryInstance): InstancePresence {
+  return isRoutable(instance) ? 'routable' : 'unroutable';
+}
+
+function changeOf(id: string, before: InstancePresence, after: RegistryInstance | undefined, service = after?.name ?? ''): InstanceChange {
+  return { service, id, before, after };
 }

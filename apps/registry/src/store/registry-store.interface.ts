@@ -43,8 +43,23 @@ export interface ExpiryHistory {
   evictions: number[];
 }
 
-/** Called after every revision change with the new revision. */
-export type ChangeListener = (revision: number) => void;
+/** Where an instance stood in the listings before a change: not registered, routable, or registered but not routable. */
+export type InstancePresence = 'absent' | 'routable' | 'unroutable';
+
+/** One instance's part in a revision: where it stood before, and what it is after (undefined: gone). */
+export interface InstanceChange {
+  readonly service: string;
+  readonly id: string;
+  readonly before: InstancePresence;
+  readonly after: RegistryInstance | undefined;
+}
+
+/**
+ * Called after every revision change with the new revision and, when the store can tell, the instance
+ * changes that made it (what the watch's change log records for deltas). Without `changes` the registry
+ * cannot give deltas across this revision: its subscribers get full answers of their services.
+ */
+export type ChangeListener = (revision: number, changes?: readonly InstanceChange[]) => void;
 
 /** Which implementation holds the registry's state (`REGISTRY_STORE`). */
 export type StoreKind = 'memory' | 'redis' | 'etcd';

@@ -25,7 +25,10 @@ export class ProxyController {
   constructor(
     private readonly client: ServiceClient,
     @Inject(GATEWAY_ROUTES) private readonly routes: RouteTable,
-  ) {}
+  ) {
+    // The registry watch follows the routed services from the start.
+    for (const route of routes) client.subscribe(route.service);
+  }
 
   @All('*')
   async forward(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

@@ -21,6 +21,7 @@ type CompiledCall = (client: ServiceClient, args: unknown[]) => Promise<unknown>
 export function createRemoteClient<T extends object>(type: Type<T>, client: ServiceClient): T {
   const service: RemoteServiceMetadata | undefined = Reflect.getMetadata(REMOTE_SERVICE_METADATA, type);
   if (!service) throw new Error(`${type.name} is not decorated with @RemoteService(name)`);
+  client.subscribe(service.name);
   const target = Object.create(type.prototype) as T;
   for (const name of methodNames(type.prototype)) {
     const method: unknown = (type.prototype as Record<string, unknown>)[name];

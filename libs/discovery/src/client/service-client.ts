@@ -73,7 +73,7 @@ export class ServiceClient {
 
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
-    @Inject(INSTANCE_SOURCE) source: InstanceSource,
+    @Inject(INSTANCE_SOURCE) private readonly source: InstanceSource,
     @Inject(HTTP_TRANSPORT) private readonly transport: HttpTransport,
     ejection: OutlierEjection,
     private readonly strategies: StrategyRegistry,
@@ -89,6 +89,18 @@ export class ServiceClient {
     });
     this.invoke = this.chain([]);
     this.plain = config.http.interceptors.length === 0;
+  }
+
+  /**
+   * Declares that the app calls `service`, so the registry watch follows it from now on rather than from
+   * its first call (declarative clients and the gateway's routes do it at start). A service never declared
+   * is followed from its first call anyway.
+   *
+   * @example
+   * services.subscribe('orders');
+   */
+  subscribe(service: string): void {
+    this.source.subscribe?.(service);
   }
 
   /**

@@ -34,7 +34,7 @@ export class GrpcClientFactory {
 
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
-    @Inject(INSTANCE_SOURCE) source: InstanceSource,
+    @Inject(INSTANCE_SOURCE) private readonly source: InstanceSource,
     @Inject(GRPC_OUTLIER_EJECTION) ejection: OutlierEjection,
     channels: GrpcChannelPool,
     @Optional() metrics?: DiscoveryMetrics,
@@ -58,6 +58,7 @@ export class GrpcClientFactory {
   create<D = unknown>(options: GrpcClientOptions): GrpcServiceClient<D> {
     const { service, grpcService } = options;
     if (typeof service !== 'string' || service === '') fail('service', 'a registered service name', service);
+    this.source.subscribe?.(service);
     const definitions = loadGrpcService(options.protoPath, grpcService, options.loader ?? DEFAULT_PROTO_LOADER_OPTIONS);
     const known = [...definitions.keys()];
     const idempotent = options.idempotent ?? [];

@@ -4,7 +4,7 @@ import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { REGISTRY_HTTP_ERROR, REGISTRY_NETWORK_ERROR } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { RegistryState } from '@nest-discovery/registry-api';
+import { RegistryState, ServiceWatchAnswer } from '@nest-discovery/registry-api';
 import { InstancePatch, RegisterBody, RegisterResult } from './registry-api.interface';
 import { RegistryRequestError } from './registry-request.error';
 
@@ -85,6 +85,25 @@ export class RegistryHttpClient implements OnApplicationShutdown {
     const query = revision === undefined ? `timeoutSeconds=${timeoutSeconds}` : `revision=${revision}&timeoutSeconds=${timeoutSeconds}`;
     const timeoutMs = timeoutSeconds * 1000 + WATCH_MARGIN_MS;
     return this.call<RegistryState>('GET', `/watch?${query}`, { signal, timeoutMs }).then((a) => a.body);
+  }
+
+  /**
+   * Subscription long poll (`GET /watch/services`): a delta since `since` once one of `services` changes,
+   * or the full listing of each at once without `since`. Undefined when the registry has no such route
+   * (an older registry: follow `watch` instead).
+   */
+  watchServices(
+    services: readonly string[],
+    since: { revision: number; epoch: string } | undefined,
+    timeoutSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<ServiceWatchAnswer | undefined> {
+    let query = `services=${services.map(encodeURIComponent).join(',')}&timeoutSeconds=${timeoutSeconds}`;
+    if (since !== undefined) query += `&revision=${since.revision}&epoch=${encodeURIComponent(since.epoch)}`;
+    const timeoutMs = timeoutSeconds * 1000 + WATCH_MARGIN_MS;
+    return this.call<ServiceWatchAnswer>('GET', `/watch/services?${query}`, { signal, timeoutMs, accept404: true }).then((a) =>
+      a.status === 404 ? undefined : a.body,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
+import { ServiceWatchAnswer } from '@nest-discovery/registry-api';
 import { ServiceInstance, ServiceMap } from '../interfaces/service-instance.interface';
 import { RegistryHttpClient } from '../registration/registry-http.client';
 import { InstanceSource } from './instance-source.interface';
@@ -51,6 +52,13 @@ export class InstanceCache implements InstanceSource {
   /** Set once a full snapshot was applied: from then on, a service absent from it has no instances. */
   private snapshotAt: number | undefined;
   private live = false;
+  /** The services the app calls (declared up front or first asked for at run time), in order. */
+  private readonly subscribed = new Set<string>();
+  private readonly subscribeListeners = new Set<(service: string) => void>();
+  /** The epoch of the last subscription answer (see `GET /watch/services`). */
+  private watchEpoch: string | undefined;
+  /** Per service, how many watch answers listed it: a lookup that started before one must not undo it. */
+  private readonly watchedCount = new Map<string, number>();
 
   constructor(
     @Inject(DISCOVERY_CONFIG) private readonly config: ResolvedDiscoveryOptions,
@@ -62,14 +70,69 @@ export class InstanceCache implements InstanceSource {
     return this.currentRevision;
   }
 
+  /** The epoch of the last subscription watch answer; undefined before the first. @internal */
+  get epoch(): string | undefined {
+    return this.watchEpoch;
+  }
+
+  /** The services the app calls, as the subscription watch follows them. */
+  get subscriptions(): readonly string[] {
+    return [...this.subscribed];
+  }
+
+  /**
+   * Declares that the app calls `service`, so the registry watch follows it (declarative and gRPC clients
+   * and the gateway's routes do it at start; any service first asked for at run time is added on its
+   * first lookup).
+   *
+   * @example
+   * cache.subscribe('orders');
+   */
+  subscribe(service: string): void {
+    if (this.subscribed.has(service)) return;
+    this.subscribed.add(service);
+    for (const listener of this.subscribeListeners) listener(service);
+  }
+
+  /** Called with each service newly subscribed to; returns the function that unsubscribes. @internal */
+  onSubscribe(listener: (service: string) => void): () => void {
+    this.subscribeListeners.add(listener);
+    return () => this.subscribeListeners.delete(listener);
+  }
+
+  /**
+   * Applies a subscription watch answer: `full` replaces the services it lists, a delta upserts `added`
+   * and `updated` by id and drops `removed`. @internal
+   */
+  applyWatch(answer: ServiceWatchAnswer): void {
+    const before = this.listeners.size === 0 ? undefined : this.allInstances();
+    const now = Date.now();
+    if (answer.full) {
+      for (const [name, list] of Object.entries(answer.services)) this.watched(name, routableOnly(list), now);
+    } else {
+      for (const [name, delta] of Object.entries(answer.changes)) {
+        const byId = new Map((this.byService.get(name) ?? EMPTY).map((instance) => [instance.id, instance]));
+        for (const id of delta.removed) byId.delete(id);
+        for (const instance of delta.added) byId.set(instance.id, instance);
+        for (const instance of delta.updated) byId.set(instance.id, instance);
+        this.watched(name, routableOnly([...byId.values()]), now);
+      }
+    }
+    this.currentRevision = answer.revision;
+    this.watchEpoch = answer.epoch;
+    if (before !== undefined) this.emitDiff(before);
+  }
+
   /** {@inheritDoc InstanceSource.instances} */
   instances(service: string): Promise<readonly ServiceInstance[]> {
+    if (!this.subscribed.has(service)) this.subscribe(service);
     const cached = this.cached(service);
     return cached !== undefined ? Promise.resolve(cached) : this.lookup(service);
   }
 
   /** {@inheritDoc InstanceSource.cached} */
   cached(service: string): readonly ServiceInstance[] | undefined {
+    if (!this.subscribed.has(service)) this.subscribe(service);
     const cached = this.byService.get(service);
     if (cached === undefined && (this.snapshotAt === undefined || !this.live)) return undefined;
     if (!this.live && this.isStale(service)) void this.lookup(service);
@@ -118,10 +181,13 @@ export class InstanceCache implements InstanceSource {
     if (failedAt !== undefined && Date.now() - failedAt < FAILED_LOOKUP_HOLD_MS) {
       return Promise.resolve(this.byService.get(service) ?? EMPTY);
     }
+    const watchedBefore = this.watchedCount.get(service);
     const promise = this.registry
       .service(service)
       .then((list) => {
         this.failedAt.delete(service);
+        // The watch answered for the service meanwhile: it is newer than this lookup.
+        if (this.watchedCount.get(service) !== watchedBefore) return this.byService.get(service) ?? EMPTY;
         return this.applyService(service, list);
       })
       .catch((error: unknown) => {
@@ -141,6 +207,12 @@ export class InstanceCache implements InstanceSource {
     this.fetchedAt.set(service, Date.now());
     this.emitDiff(before);
     return routable;
+  }
+
+  private watched(service: string, routable: readonly ServiceInstance[], now: number): void {
+    this.byService.set(service, routable);
+    this.fetchedAt.set(service, now);
+    this.watchedCount.set(service, (this.watchedCount.get(service) ?? 0) + 1);
   }
 
   /** Without a live watch, entries older than a heartbeat interval are refreshed in the background. */

@@ -15,4 +15,9 @@ export interface InstanceSource {
    * lets the call path skip a promise per call. Optional.
    */
   cached?(service: string): readonly ServiceInstance[] | undefined;
+  /**
+   * Declares that the app will call `service`, so a source that follows the registry by subscription
+   * follows it from the start rather than from the first call. Optional.
+   */
+  subscribe?(service: string): void;
 }

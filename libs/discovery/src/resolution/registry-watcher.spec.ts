@@ -99,6 +99,35 @@ describe('RegistryWatcher', () => {
     });
   }, 10_000);
 
+  it('follows only the services the app calls, adding one asked for at run time, with deltas', async () => {
+    const registry = await startTestRegistry();
+    registries.push(registry);
+    await registerDirectly(registry.url, { name: 'calc', port: 4501 });
+    await registerDirectly(registry.url, { name: 'orders', port: 4502 });
+    const config = resolveDiscoveryOptions({ register: false, urls: [registry.url], ttlSeconds: 3600 }, {});
+    const http = new RegistryHttpClient(config);
+    const cache = new InstanceCache(config, http);
+    cache.subscribe('calc');
+    const watcher = new RegistryWatcher(config, http, cache);
+    await watcher.onApplicationBootstrap();
+    harnesses.push({ cache, watcher, stop: async () => (await watcher.onApplicationShutdown(), await http.onApplicationShutdown()) });
+    // Filled at start with the declared service only.
+    expect(Object.keys(cache.snapshot())).toEqual(['calc']);
+    expect(cache.epoch).toBeDefined();
+
+    // A service first asked for at run time: answered by its lookup, then followed.
+    expect((await cache.instances('orders')).map((i) => i.port)).toEqual([4502]);
+    expect(cache.subscriptions).toEqual(['calc', 'orders']);
+    const more = await registerDirectly(registry.url, { name: 'orders', port: 4503 });
+    await waitFor(async () => (await cache.instances('orders')).some((i) => i.id === more.id), { timeoutMs: 1000, message: 'orders followed' });
+
+    // Another service's changes never reach the cache.
+    await registerDirectly(registry.url, { name: 'users', port: 4504 });
+    const calcMore = await registerDirectly(registry.url, { name: 'calc', port: 4505 });
+    await waitFor(async () => (await cache.instances('calc')).some((i) => i.id === calcMore.id), { timeoutMs: 1000, message: 'calc delta' });
+    expect(Object.keys(cache.snapshot()).sort()).toEqual(['calc', 'orders']);
+  });
+
   it('stops at once on shutdown, even with a long poll in flight', async () => {
     const registry = await startTestRegistry();
     registries.push(registry);

@@ -68,12 +68,13 @@ describeStores(
       );
       try {
         await waitFor(() => calls >= 50, { message: 'traffic to flow' });
-        // Every client long-polls the first URL while it answers: A holds all three watches, B none.
-        await waitFor(async () => (await watchersOn(a)) === 3, { message: 'the three watches on A' });
+        // A client long-polls the first URL while it answers, and only for the services it calls: the gateway
+        // holds its watch on A; the calcs call no one and watch nothing.
+        await waitFor(async () => (await watchersOn(a)) === 1, { message: "the gateway's watch on A" });
         expect(await watchersOn(b)).toBe(0);
         const killedAt = Date.now();
         await a.kill();
-        await waitFor(async () => (await watchersOn(b)) === 3, { timeoutMs: 3000, message: 'the three watches to move to B' });
+        await waitFor(async () => (await watchersOn(b)) === 1, { timeoutMs: 3000, message: "the gateway's watch to move to B" });
         const watchesMovedAt = Date.now();
 
         // Heartbeats: every calc renews through B now — each lastHeartbeat moves past the kill, and nothing

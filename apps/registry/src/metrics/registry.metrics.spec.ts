@@ -3,6 +3,7 @@ import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryInstance } from '../registry/instance.entity';
 import { MemoryRegistryStore } from '../store/memory.store';
 import { RegistryStore } from '../store/registry-store.interface';
+import { SubscriptionHub } from '../watch/subscription.hub';
 import { WatchHub } from '../watch/watch.hub';
 import { MetricsModule } from './metrics.module';
 import { RegistryMetrics } from './registry.metrics';
@@ -12,7 +13,7 @@ describe('RegistryMetrics', () => {
   async function boot(store: RegistryStore): Promise<RegistryMetrics> {
     const moduleRef = await Test.createTestingModule({
       imports: [MetricsModule],
-      providers: [{ provide: REGISTRY_STORE, useValue: store }, WatchHub],
+      providers: [{ provide: REGISTRY_STORE, useValue: store }, WatchHub, SubscriptionHub],
     }).compile();
     await moduleRef.init();
     return moduleRef.get(RegistryMetrics);

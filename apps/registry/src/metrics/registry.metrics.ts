@@ -4,6 +4,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryInstance } from '../registry/instance.entity';
 import { RegistryStore } from '../store/registry-store.interface';
+import { SubscriptionHub } from '../watch/subscription.hub';
 import { WatchHub } from '../watch/watch.hub';
 import { CounterCell, CounterFamily, registryWithProcessMetrics } from '@nest-discovery/discovery/metrics';
 
@@ -64,6 +65,7 @@ export class RegistryMetrics implements OnModuleInit {
   onModuleInit(): void {
     const store = this.moduleRef.get<RegistryStore>(REGISTRY_STORE, { strict: false });
     const hub = this.moduleRef.get(WatchHub, { strict: false });
+    const subscriptions = this.moduleRef.get(SubscriptionHub, { strict: false });
     new Gauge({
       name: 'registry_store_up',
       help: 'Whether the store answers (1) or not (0), asked at scrape time.',
@@ -90,6 +92,14 @@ export class RegistryMetrics implements OnModuleInit {
       registers: [this.registry],
       collect() {
         this.set(hub.size);
+      },
+    });
+    new Gauge({
+      name: 'registry_subscription_watches_open',
+      help: 'Subscription long polls (GET /watch/services) parked, waiting for a change of their services.',
+      registers: [this.registry],
+      collect() {
+        this.set(subscriptions.size);
       },
     });
   }

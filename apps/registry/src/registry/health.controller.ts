@@ -5,6 +5,7 @@ import { CheckerStats, HealthCheckScheduler } from '../checks/health-check.sched
 import { REGISTRY_STORE } from '../registry.constants';
 import { SelfPreservation, SelfPreservationStatus } from '../self-preservation/self-preservation.service';
 import { RegistryStore, StoreStatus } from '../store/registry-store.interface';
+import { SubscriptionHub } from '../watch/subscription.hub';
 import { WatchHub } from '../watch/watch.hub';
 import { ServicesView } from './services.view';
 
@@ -37,6 +38,7 @@ export class HealthController {
     private readonly view: ServicesView,
     private readonly selfPreservation: SelfPreservation,
     private readonly checker: HealthCheckScheduler,
+    private readonly subscriptions: SubscriptionHub,
   ) {}
 
   @Get('health')
@@ -44,7 +46,8 @@ export class HealthController {
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthBody> {
     const store = await this.store.status();
     const common = {
-      watchers: this.hub.size,
+      // Every parked long poll: whole-registry (`/watch`) and subscription (`/watch/services`) ones.
+      watchers: this.hub.size + this.subscriptions.size,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       operatorControls: true as const,
       selfPreservation: this.selfPreservation.status(),

@@ -76,7 +76,9 @@ describe('serviceDelta over a memory store', () => {
         }
         for (const id of delta.removed) expect(mine.delete(id)).toBe(true);
         expect([...mine.keys()].sort()).toEqual([...(current.get(name)?.keys() ?? [])].sort());
-        for (const [id, instance] of mine) expect(JSON.stringify({ ...instance, lastHeartbeat: '' })).toEqual(JSON.stringify({ ...current.get(name)?.get(id), lastHeartbeat: '' }));
+        // Renewals and probe outputs change an instance in place, with no revision: not compared.
+        const fields = (instance: RegistryInstance | undefined): string => JSON.stringify({ ...instance, lastHeartbeat: '', checkOutput: '' });
+        for (const [id, instance] of mine) expect(fields(instance)).toEqual(fields(current.get(name)?.get(id)));
       }
     }
   });

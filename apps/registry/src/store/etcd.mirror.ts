@@ -1,4 +1,5 @@
-import { RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
+import { isRoutable, RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
+import { InstanceChange, InstancePresence } from './registry-store.interface';
 import { countedRevision, sameDecision, served, StoredControl } from './etcd-control';
 
 /** One instance as the mirror holds it. @internal */
@@ -46,6 +47,8 @@ export class EtcdMirror {
   private readonly controls = new Map<string, MirrorControl>();
   private readonly byService = new Map<string, readonly RegistryInstance[]>();
   private readonly waiters = new Set<{ revision: number; resolve(): void }>();
+  /** Counted instance changes not yet announced (see {@link takeChanges}). */
+  private pending: InstanceChange[] | undefined = [];
   private current = 0;
   /** The etcd revision the mirror has applied, counted or not (what writers wait for). */
   private seen = 0;
@@ -60,6 +63,7 @@ export class EtcdMirror {
    * revision becomes the latest counted change among them, or `lastDeletion` when that is later.
    */
   reset(events: readonly MirrorEvent[], lastDeletion: number, readAt: number): void {
+    this.pending = undefined;
     this.byId.clear();
     this.controls.clear();
     this.byService.clear();
@@ -89,6 +93,16 @@ export class EtcdMirror {
     }
     this.release();
     return removed;
+  }
+
+  /**
+   * The instance changes that counted since the last call, for the watch's change log; undefined when the
+   * mirror was reloaded meanwhile (a whole new state, no delta leads to it).
+   */
+  takeChanges(): readonly InstanceChange[] | undefined {
+    const changes = this.pending;
+    this.pending = [];
+    return changes;
   }
 
   entry(id: string): MirrorEntry | undefined {
@@ -143,6 +157,7 @@ export class EtcdMirror {
 
   /** Applies one event; true when it counts for the registry's revision. */
   private applyOne(event: MirrorEvent, removed: RegistryInstance[]): boolean {
+    const before = presenceOf(this.byId.get(event.id)?.instance);
     if (event.key === 'instance') {
       if (event.type === 'put') this.putInstance(event);
       else {
@@ -150,6 +165,7 @@ export class EtcdMirror {
         if (gone) removed.push(gone);
       }
       this.stateCache = undefined;
+      this.pending?.push({ service: event.name, id: event.id, before, after: this.byId.get(event.id)?.instance });
       return true;
     }
     if (event.type === 'delete') {
@@ -169,7 +185,9 @@ export class EtcdMirror {
       return false;
     }
     this.refresh(event.id);
-    return control.quiet === undefined;
+    if (control.quiet !== undefined) return false;
+    if (entry !== undefined) this.pending?.push({ service: event.name, id: event.id, before, after: this.byId.get(event.id)?.instance });
+    return true;
   }
 
   private putInstance(event: MirrorEvent): void {
@@ -218,4 +236,9 @@ export class EtcdMirror {
   private release(): void {
     for (const waiter of [...this.waiters]) if (this.seen >= waiter.revision) waiter.resolve();
   }
+}
+
+function presenceOf(instance: RegistryInstance | undefined): InstancePresence {
+  if (instance === undefined) return 'absent';
+  return isRoutable(instance) ? 'routable' : 'unroutable';
 }

@@ -210,7 +210,8 @@ export class EtcdRegistryStore implements RegistryStore {
 
   private announce(): void {
     const revision = this.mirror.revision;
-    for (const listener of this.listeners) listener(revision);
+    const changes = this.mirror.takeChanges();
+    for (const listener of this.listeners) listener(revision, changes);
   }
 }
 

@@ -61,12 +61,14 @@ export class ChangeLog {
   }
 
   /**
-   * Records the changes that made `revision`; `undefined` changes (the store cannot tell), or a
-   * revision that does not follow the latest, restart the history there. Returns the services that changed, or undefined when that is unknown (any may have).
+   * Records the changes that made `revision` (every change since the latest revision recorded);
+   * `undefined` changes (the store cannot tell), or a revision not past the latest, restart the history there. Returns the services that changed, or undefined when that is unknown (any may have).
    */
   record(revision: number, changes: readonly InstanceChange[] | undefined): ReadonlySet<string> | undefined {
-    // A revision skipped (a remote feed coalesced it) or seen again is a gap the log cannot bridge.
-    if (changes === undefined || (this.latestRevision !== undefined && revision !== this.latestRevision + 1)) {
+    // Revisions may skip (etcd's count every key), but a store that gives changes gives all of them; one
+    // seen again is out of order, a gap the log cannot bridge.
+    if (changes !== undefined && changes.length === 0 && revision === this.latestRevision) return new Set();
+    if (changes === undefined || (this.latestRevision !== undefined && revision <= this.latestRevision)) {
       this.reset(revision);
       return undefined;
     }

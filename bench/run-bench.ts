@@ -11,6 +11,7 @@ import { metricsCostCase } from './cases/metrics-cost.case';
 import { propagationCase } from './cases/propagation.case';
 import { renewalCase } from './cases/renewal.case';
 import { storeCases } from './cases/store.case';
+import { subscriptionCase } from './cases/subscription.case';
 import { BenchOptions } from './harness/bench-options';
 import { ResultRow } from './harness/result-row';
 
@@ -33,6 +34,7 @@ export async function runBench(
     ['fat services lookup', () => fatLookupCase(options)],
     ['churn', () => churnCase(options)],
     ['fan-out', () => fanOutCase(options)],
+    ['subscriptions', () => subscriptionCase(options)],
     ['propagation', () => propagationCase(options)],
     ['crash detection', () => crashDetectionCases(options)],
     ['client overhead', () => clientOverheadCase(options)],

@@ -20,6 +20,9 @@ export interface BenchOptions {
   churnClients: number;
   /** Services of 100 instances each in the fat-services lookup case. */
   fatServices: number;
+  /** Subscription watchers (2 services each) and change rounds in the subscription case. */
+  subscriptionWatchers: number;
+  subscriptionRounds: number;
   /** Request rate both sides of the profiled hop are held at (one each can sustain). */
   profileRate: number;
 }
@@ -38,6 +41,8 @@ export const FULL: BenchOptions = {
   churnRegistrations: 10_000,
   churnClients: 64,
   fatServices: 1_000,
+  subscriptionWatchers: 200,
+  subscriptionRounds: 100,
   profileRate: 5_000,
 };
 
@@ -55,5 +60,7 @@ export const SMOKE: BenchOptions = {
   churnRegistrations: 300,
   churnClients: 8,
   fatServices: 20,
+  subscriptionWatchers: 10,
+  subscriptionRounds: 3,
   profileRate: 300,
 };

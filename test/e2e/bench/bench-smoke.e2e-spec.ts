@@ -16,6 +16,7 @@ describe('bench smoke', () => {
     expect(cases).toMatch(/profiled/);
     expect(cases).toMatch(/^churn/m);
     expect(cases).toMatch(/^fan-out/m);
+    expect(cases).toMatch(/^subscriptions/m);
     expect(cases).toMatch(/restored from a snapshot/);
     expect(cases).toMatch(/renewal/);
     expect(cases).toMatch(/lookup, 10 instances/);
@@ -30,7 +31,7 @@ describe('bench smoke', () => {
       expect(row.subject.p99Ms).toBeGreaterThanOrEqual(row.subject.p50Ms);
       expect(row.subject.requests).toBeGreaterThan(0);
       // Timing cases (how long until something is seen) have no request rate.
-      if (!/^(propagation|crash|graceful stop|fan-out)/.test(row.case)) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
+      if (!/^(propagation|crash|graceful stop|fan-out|subscriptions)/.test(row.case)) expect(row.subject.requestsPerSecond).toBeGreaterThan(0);
       if (row.floor) expect(row.floor.requestsPerSecond).toBeGreaterThan(0);
     }
     const report = renderReport(rows);

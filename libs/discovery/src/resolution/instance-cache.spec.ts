@@ -23,6 +23,32 @@ function cacheFor(url: string): { cache: InstanceCache; http: RegistryHttpClient
 }
 
 describe('InstanceCache', () => {
+  describe('from subscription answers', () => {
+    const { cache, http } = cacheFor('http://127.0.0.1:9'); // nothing listens: lookups fail fast
+    afterAll(() => http.onApplicationShutdown());
+
+    it('replaces the services of a full answer, applies deltas, and never takes another service for empty', async () => {
+      cache.subscribe('calc');
+      cache.applyWatch({ revision: 5, epoch: 'e1', full: true, services: { calc: [instance('a'), instance('b')] } });
+      cache.setLive(true);
+      cache.applyWatch({
+        revision: 6,
+        epoch: 'e1',
+        full: false,
+        changes: { calc: { added: [instance('c')], updated: [instance('a', { weight: 7 })], removed: ['b'] } },
+      });
+      expect(cache.cached('calc')?.map((i) => [i.id, i.weight])).toEqual([
+        ['a', 7],
+        ['c', 1],
+      ]);
+      expect([cache.revision, cache.epoch]).toEqual([6, 'e1']);
+      // A heartbeat answer at the same revision does not make the cache complete.
+      cache.confirm(6);
+      expect(cache.cached('orders')).toBeUndefined();
+      expect(cache.subscriptions).toEqual(['calc', 'orders']);
+    });
+  });
+
   describe('from snapshots', () => {
     const { cache, http } = cacheFor('http://127.0.0.1:9'); // nothing listens: lookups fail fast
     afterAll(() => http.onApplicationShutdown());

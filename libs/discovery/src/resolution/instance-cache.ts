@@ -120,6 +120,8 @@ export class InstanceCache implements InstanceSource {
     }
     this.currentRevision = answer.revision;
     this.watchEpoch = answer.epoch;
+    // It holds the subscribed services only: any other is looked up, never taken for empty.
+    this.snapshotAt = undefined;
     if (before !== undefined) this.emitDiff(before);
   }
 
@@ -166,7 +168,8 @@ export class InstanceCache implements InstanceSource {
 
   /** The registry confirmed `revision` is still current (a heartbeat answer without services). @internal */
   confirm(revision: number): void {
-    if (revision === this.currentRevision) this.snapshotAt = Date.now();
+    // Only a full snapshot's revision: a subscription's holds some services, and must not make the others look empty.
+    if (revision === this.currentRevision && this.snapshotAt !== undefined) this.snapshotAt = Date.now();
   }
 
   /** Whether the watch long poll is currently keeping the cache up to date. @internal */

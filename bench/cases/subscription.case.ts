@@ -27,6 +27,8 @@ interface Watcher {
   readonly services: string[];
   revision?: number;
   epoch?: string;
+  /** A long poll is out (sent, not answered). */
+  polling: boolean;
   /** performance.now() of each answer, and its size. */
   readonly answers: Array<{ at: number; bytes: number; full: boolean }>;
 }
@@ -41,9 +43,11 @@ async function follow(pool: Pool, watcher: Watcher, stopped: () => boolean): Pro
   while (!stopped()) {
     let path = `/watch/services?services=${watcher.services.join(',')}&timeoutSeconds=120`;
     if (watcher.revision !== undefined) path += `&revision=${watcher.revision}&epoch=${watcher.epoch}`;
+    watcher.polling = true;
     const response = await pool.request({ method: 'GET', path });
     const text = await response.body.text();
     const at = performance.now();
+    watcher.polling = false;
     if (response.statusCode !== 200) throw new Error(`watch answered ${response.statusCode}: ${text.slice(0, 200)}`);
     const answer = JSON.parse(text) as ServiceWatchAnswer;
     watcher.revision = answer.revision;
@@ -84,10 +88,12 @@ export async function subscriptionCase(options: BenchOptions): Promise<ResultRow
   const count = options.fatServices * PER_SERVICE;
   seedSnapshot(dataDir, count, PER_SERVICE);
   const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir }, 60_000);
+  const rssAtStart = (await rssMiB(registry.pid)) * 1.048576;
   const hotCount = Math.max(1, Math.min(HOT, Math.floor(options.fatServices / 2)));
   const watchers: Watcher[] = Array.from({ length: options.subscriptionWatchers }, (_, i) => ({
     services: [`svc-${i % hotCount}`, `svc-${hotCount + (i % (options.fatServices - hotCount))}`],
     answers: [],
+    polling: false,
   }));
   const pool = new Pool(registry.url, { connections: watchers.length });
   let stop = false;
@@ -98,9 +104,14 @@ export async function subscriptionCase(options: BenchOptions): Promise<ResultRow
     const latencies: number[] = [];
     let spurious = 0;
     let largest = 0;
+    // Once, the registry's own count; then the watchers' side (a scrape of /metrics counts the 100k instances,
+    // load that polling it every round would add to what is measured).
+    await waitFor(async () => failures.length > 0 || (await parked(registry)) >= watchers.length, { timeoutMs: 60_000, message: 'every watcher parked' });
     for (let round = 0; round < options.subscriptionRounds; round++) {
-      await waitFor(async () => failures.length > 0 || (await parked(registry)) >= watchers.length, { timeoutMs: 60_000, message: 'every watcher parked' });
+      await waitFor(() => failures.length > 0 || watchers.every((watcher) => watcher.polling), { timeoutMs: 10_000, message: 'every watcher polling' });
       if (failures.length > 0) throw failures[0];
+      // Time for the last re-sent polls to reach the registry and park.
+      await new Promise((resolve) => setTimeout(resolve, 20));
       const hot = round % hotCount;
       const woken = watchers.filter((watcher) => watcher.services[0] === `svc-${hot}`);
       const before = watchers.map((watcher) => watcher.answers.length);
@@ -142,7 +153,7 @@ export async function subscriptionCase(options: BenchOptions): Promise<ResultRow
       met,
       note:
         `woken elsewhere ${spurious}; largest change answer ${(largest / 1024).toFixed(1)} KB (first full answer ${(firstFull / 1024).toFixed(1)} KB); ` +
-        `RSS ${rss.toFixed(0)} MB; new registrations ${fresh.toFixed(0)}/s vs renewals ${renewals.toFixed(0)}/s`,
+        `RSS ${rss.toFixed(0)} MB (${rssAtStart.toFixed(0)} MB after start); new registrations ${fresh.toFixed(0)}/s vs renewals ${renewals.toFixed(0)}/s`,
     };
   } finally {
     stop = true;

@@ -1,5 +1,6 @@
 import type { DeltaWatchAnswer, FullWatchAnswer, ServiceWatchAnswer } from '@nest-discovery/registry-api';
 import { describeStores, uniquePrefix } from '../helpers/stores';
+import { waitFor } from '../helpers/wait-for';
 import { bootRegistry, calc, ErrorJson, http, patchInstance, register, TestRegistry } from './registry.harness';
 
 // Redis's change feed carries revisions only: its replicas answer full resyncs (see the README), so the
@@ -35,18 +36,20 @@ describeStores('registry subscription watch (GET /watch/services)', (store) => {
     await register(url, calc({ id: 'calc-1' }));
     const first = (await watch('services=calc')).body as FullWatchAnswer;
     const { body: orders } = await watch('services=orders');
+    const parkedBefore = (await http<{ watchers: number }>(`${url}/health`)).body.watchers;
     let ordersAnswered = false;
     const ordersWatch = watch(`services=orders&revision=${orders.revision}&epoch=${orders.epoch}&timeoutSeconds=2`).then((answer) => {
       ordersAnswered = true;
       return answer;
     });
     const calcWatch = watch(`services=calc&revision=${first.revision}&epoch=${first.epoch}&timeoutSeconds=30`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(async () => (await http<{ watchers: number }>(`${url}/health`)).body.watchers === parkedBefore + 2, { message: 'both watches parked' });
     const changedAt = Date.now();
     await register(url, calc({ id: 'calc-1', metadata: { v: '2' } }));
     await register(url, calc({ id: 'calc-2' }));
     const delta = (await calcWatch).body as DeltaWatchAnswer;
-    expect(Date.now() - changedAt).toBeLessThan(500);
+    // Woken by the change, not by its 30 s timeout.
+    expect(Date.now() - changedAt).toBeLessThan(10_000);
     expect(delta.full).toBe(false);
     expect(delta.epoch).toBe(first.epoch);
     expect(delta.revision).toBeGreaterThan(first.revision);
@@ -106,10 +109,17 @@ describeStores('registry subscription watch (GET /watch/services)', (store) => {
       const b = await bootRegistry({ store: store.location, storePrefix: prefix });
       try {
         await register(a.url, calc({ id: 'calc-1' }));
-        const first = (await http<FullWatchAnswer>(`${b.url}/watch/services?services=calc`)).body;
+        // Replica b learns a's write from the store's feed, a moment later.
+        const first = await waitFor(
+          async () => {
+            const answer = (await http<FullWatchAnswer>(`${b.url}/watch/services?services=calc`)).body;
+            return answer.services.calc?.length === 1 ? answer : undefined;
+          },
+          { message: 'replica b listing calc-1' },
+        );
         expect(first.services.calc.map((instance) => instance.id)).toEqual(['calc-1']);
         const watching = http<DeltaWatchAnswer>(`${b.url}/watch/services?services=calc&revision=${first.revision}&epoch=${first.epoch}&timeoutSeconds=30`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await waitFor(async () => (await http<{ watchers: number }>(`${b.url}/health`)).body.watchers === 1, { message: 'the watch parked on b' });
         await register(a.url, calc({ id: 'calc-2' }));
         const delta = (await watching).body;
         expect(delta.full).toBe(false);

@@ -8,15 +8,13 @@ import { rssMiB, startApp, tmpDir } from '../harness/topology';
 const PER_SERVICE = 10;
 
 /**
- * Seeds the registry through its snapshot (the restore path, in the format the registry writes): registering 100 000 instances one POST at a
- * time would measure the answers, which by design carry every registration, not the lookup.
+ * The seeded instance `i` as the snapshot holds it. Loopback only (the registry may probe what is
+ * registered): 253 addresses, then the next port.
  */
-export function seedSnapshot(dataDir: string, count: number, perService = PER_SERVICE): void {
-  const now = new Date().toISOString();
-  const instances = Array.from({ length: count }, (_, i) => ({
+export function seededInstance(i: number, perService = PER_SERVICE, savedAt = new Date().toISOString()): Record<string, unknown> {
+  return {
     id: `svc-${Math.floor(i / perService)}-${i % perService}`,
     name: `svc-${Math.floor(i / perService)}`,
-    // Loopback only (the registry may probe what is registered): 253 addresses, then the next port.
     host: `127.0.0.${2 + (i % 253)}`,
     port: 1024 + Math.floor(i / 253),
     protocol: 'http',
@@ -25,9 +23,18 @@ export function seedSnapshot(dataDir: string, count: number, perService = PER_SE
     weight: 1,
     ttlSeconds: 3600,
     status: 'passing',
-    registeredAt: now,
-    lastHeartbeat: now,
-  }));
+    registeredAt: savedAt,
+    lastHeartbeat: savedAt,
+  };
+}
+
+/**
+ * Seeds the registry through its snapshot (the restore path, in the format the registry writes): registering 100 000 instances one POST at a
+ * time would measure the answers, which by design carry every registration, not the lookup.
+ */
+export function seedSnapshot(dataDir: string, count: number, perService = PER_SERVICE): void {
+  const now = new Date().toISOString();
+  const instances = Array.from({ length: count }, (_, i) => seededInstance(i, perService, now));
   writeFileSync(join(dataDir, 'registry.json'), JSON.stringify({ version: 2, revision: count, savedAt: now, instances }));
 }
 

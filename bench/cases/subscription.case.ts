@@ -3,24 +3,17 @@ import type { ServiceWatchAnswer } from '@nest-discovery/registry-api';
 import { BenchOptions } from '../harness/bench-options';
 import { ResultRow } from '../harness/result-row';
 import { RunningApp, rssMiB, startApp, tmpDir, waitFor } from '../harness/topology';
-import { seedSnapshot } from './lookup.case';
+import { seededInstance, seedSnapshot } from './lookup.case';
 
 const PER_SERVICE = 100;
 const HEADERS = { 'content-type': 'application/json' };
 /** Watcher i follows one of at most this many shared services (`svc-(i % hot)`) and one of its own. */
 const HOT = 20;
 
-/** The seeded instance `index` (see seedSnapshot) as its app would renew it: the same fields, so no revision. */
+/** The seeded instance `index` as its app would renew it: the same fields, so no revision (or new metadata: one). */
 function seeded(index: number, metadata?: Record<string, string>): Record<string, unknown> {
-  return {
-    id: `svc-${Math.floor(index / PER_SERVICE)}-${index % PER_SERVICE}`,
-    name: `svc-${Math.floor(index / PER_SERVICE)}`,
-    host: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
-    port: 8000 + (index % PER_SERVICE),
-    tags: ['v1'],
-    metadata: metadata ?? { version: '1.0.0', zone: `zone-${index % 3}` },
-    ttlSeconds: 3600,
-  };
+  const { id, name, host, port, tags, metadata: seededMetadata, ttlSeconds } = seededInstance(index, PER_SERVICE);
+  return { id, name, host, port, tags, metadata: metadata ?? seededMetadata, ttlSeconds };
 }
 
 interface Watcher {

@@ -1,4 +1,4 @@
-import { InstanceStatus, RegistryInstance } from '@nest-discovery/registry-api';
+import { InstanceStatus, RegistryInstance, ServiceMap } from '@nest-discovery/registry-api';
 
 // The wire contract (instance model, names, routing rules) is declared once, in @nest-discovery/registry-api,
 // for the registry and the discovery library alike; what follows is the registry's own, internal view.
@@ -17,4 +17,15 @@ export interface HealthUpdate {
   output: string;
   /** The named endpoint the check probed; absent: the instance's primary check. */
   endpoint?: string;
+}
+
+/** How many services and instances a service map holds (what `/health` reports). */
+export function countListing(services: ServiceMap): { services: number; instances: number } {
+  let count = 0;
+  let instances = 0;
+  for (const name in services) {
+    count++;
+    instances += services[name].length;
+  }
+  return { services: count, instances };
 }

@@ -33,6 +33,6 @@ describe('instanceJson', () => {
   it('answers with the services only when given them', () => {
     const instance = stored();
     expect(JSON.parse(registerAnswer(instance, 7))).toEqual({ instance, revision: 7 });
-    expect(JSON.parse(registerAnswer(instance, 7, '{"calc":[]}'))).toEqual({ instance, revision: 7, services: { calc: [] } });
+    expect(JSON.parse(registerAnswer(instance, 7, Buffer.from('{"calc":[]}')).toString())).toEqual({ instance, revision: 7, services: { calc: [] } });
   });
 });

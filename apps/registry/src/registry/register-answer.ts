@@ -36,9 +36,13 @@ export function instanceJson(instance: RegistryInstance): string {
 
 /**
  * The body of a register answer: `{ instance, revision }`, and `services` (the JSON of the service map at
- * `revision`) when given. @internal
+ * `revision`, as bytes: a large registry's is tens of MB, spliced in without a string copy) when given. @internal
  */
-export function registerAnswer(instance: RegistryInstance, revision: number, services?: string): string {
+export function registerAnswer(instance: RegistryInstance, revision: number): string;
+export function registerAnswer(instance: RegistryInstance, revision: number, services: Buffer): Buffer;
+export function registerAnswer(instance: RegistryInstance, revision: number, services?: Buffer): string | Buffer {
   const head = `{"instance":${instanceJson(instance)},"revision":${revision}`;
-  return services === undefined ? `${head}}` : `${head},"services":${services}}`;
+  return services === undefined ? `${head}}` : Buffer.concat([Buffer.from(`${head},"services":`), services, CLOSE]);
 }
+
+const CLOSE = Buffer.from('}');

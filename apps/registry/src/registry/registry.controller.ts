@@ -47,7 +47,7 @@ import { registerAnswer } from './register-answer';
 import { describeInstance as describe, RegistrationLog } from './registration.log';
 import { requestLine } from './request-line';
 import { ServiceAnswers } from './service-answers';
-import { ServicesView } from './services.view';
+import { servicesJson, ServicesView } from './services.view';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -86,7 +86,7 @@ export class RegistryController {
     @Body() body: RegisterInstanceDto,
     @Query() query: RegisterQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
+  ): Promise<string | Buffer> {
     const { instance, created, changed, revision } = await this.store.upsert(toRegistration(body));
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     this.metrics.upserted(instance, created);
@@ -95,7 +95,7 @@ export class RegistryController {
     else if (changed) this.registrations.updated(reply.request, instance, revision);
     if (query.answer === 'none' || query.knownRevision === revision) return registerAnswer(instance, revision);
     const view = await this.view.current({ allowLag: true });
-    return registerAnswer(instance, view.revision, view.services);
+    return registerAnswer(instance, view.revision, servicesJson(view));
   }
 
   /** A service's routable instances; `?status=all` adds critical and drained ones. Serialized once per change of the service. */
@@ -111,7 +111,7 @@ export class RegistryController {
   @ApiOperation({ summary: 'Every service with its routable instances' })
   @ApiOkResponse({ type: StateSchema })
   @Header('Content-Type', JSON_TYPE)
-  async services(@Query() query: StatusQueryDto): Promise<string> {
+  async services(@Query() query: StatusQueryDto): Promise<Buffer> {
     return (await this.view.current({ scope: scopeOf(query.status) })).body;
   }
 

@@ -51,6 +51,15 @@ describe('SnapshotFile', () => {
     expect(readdirSync(dir)).toEqual(['registry.json']);
   });
 
+  it('writes a large snapshot in slices that read back whole, and an empty one', async () => {
+    const file = new SnapshotFile(dir);
+    const instances = Array.from({ length: 2500 }, (_, i) => ({ ...snapshot.instances[0], id: `calc-${i}` }));
+    await file.write({ ...snapshot, instances });
+    expect(await file.read()).toEqual({ ...snapshot, instances });
+    await file.write({ ...snapshot, instances: [] });
+    expect(await file.read()).toEqual({ ...snapshot, instances: [] });
+  });
+
   it.each([
     ['not JSON', '{"version":1,'],
     ['no version', JSON.stringify({ ...snapshot, version: undefined })],

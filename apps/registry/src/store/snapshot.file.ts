@@ -65,7 +65,16 @@ export class SnapshotFile {
     const temp = `${this.path}.${process.pid}.tmp`;
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(JSON.stringify(snapshot));
+      // In slices, each its own write: a 100 000-instance registry is ~30 MB of JSON, which as one string
+      // (and its bytes) held the event loop for a few hundred ms and added as much to the registry's memory.
+      const { instances, ...head } = snapshot;
+      const opening = JSON.stringify(head);
+      await handle.write(`${opening.slice(0, -1)}${opening.length > 2 ? ',' : ''}"instances":[`);
+      for (let from = 0; from < instances.length; from += SNAPSHOT_SLICE) {
+        const json = JSON.stringify(instances.slice(from, from + SNAPSHOT_SLICE));
+        await handle.write(from === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
+      }
+      await handle.write(']}');
       await handle.sync();
     } finally {
       await handle.close();
@@ -78,6 +87,9 @@ export class SnapshotFile {
     }
   }
 }
+
+/** Instances serialized per write of a snapshot. */
+const SNAPSHOT_SLICE = 1000;
 
 /**
  * Parses and checks a snapshot's shape, migrating a version-1 one; throws on anything that is not one.

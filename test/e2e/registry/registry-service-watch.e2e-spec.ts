@@ -130,4 +130,4 @@ describeStores('registry subscription watch (GET /watch/services)', (store) => {
       }
     });
   }
-}, ['memory', 'etcd']);
+});

@@ -1,3 +1,5 @@
+import { CHANGE_MESSAGE_LUA } from './redis-change.message';
+
 /**
  * Lua scripts for what the registry decides rather than the instances: the control hash (health, an
  * operator's overrides), leadership of the health checks, and the expiry pressure and history
@@ -26,11 +28,12 @@ return {stored, redis.call('HGET', KEYS[2], ARGV[2]) or ''}
 
 /**
  * KEYS: instance, control, revision. ARGV: name, id, registeredAt, expectedControl, control, announce (`1`
- * bumps the revision and publishes it), channel. `''` stands for no control (and writing it deletes the field).
- * Returns { 1, revision, json, control } when written; { -1, 0, json, currentControl } when the instance
- * or its control moved since it was read (the caller decides again from these); {} when it is gone.
+ * bumps the revision and publishes the change), channel. `''` stands for no control (and writing it deletes the field).
+ * Returns { 1, revision, json, control, message } when written (message: the change message, when announced);
+ * { -1, 0, json, currentControl } when the instance or its control moved since it was read (the caller decides
+ * again from these); {} when it is gone.
  */
-export const WRITE_CONTROL_SCRIPT = `${IDENTITY}
+export const WRITE_CONTROL_SCRIPT = `${IDENTITY}${CHANGE_MESSAGE_LUA}
 local stored = redis.call('GET', KEYS[1])
 if not stored then return {} end
 local name, registeredAt = identity(stored)
@@ -38,14 +41,12 @@ if name ~= ARGV[1] then return {} end
 local current = redis.call('HGET', KEYS[2], ARGV[2]) or ''
 if registeredAt ~= ARGV[3] or current ~= ARGV[4] then return {-1, 0, stored, current} end
 if ARGV[5] == '' then redis.call('HDEL', KEYS[2], ARGV[2]) else redis.call('HSET', KEYS[2], ARGV[2], ARGV[5]) end
-local revision
 if ARGV[6] == '1' then
-  revision = redis.call('INCR', KEYS[3])
-  redis.call('PUBLISH', ARGV[7], revision)
-else
-  revision = tonumber(redis.call('GET', KEYS[3]) or '0')
+  local revision = redis.call('INCR', KEYS[3])
+  changed(ARGV[1], ARGV[2], current, stored, ARGV[5])
+  return {1, revision, stored, ARGV[5], publish(ARGV[7], revision)}
 end
-return {1, revision, stored, ARGV[5]}
+return {1, tonumber(redis.call('GET', KEYS[3]) or '0'), stored, ARGV[5]}
 `;
 
 /**

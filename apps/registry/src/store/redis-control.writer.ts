@@ -7,7 +7,7 @@ import { RemoteStoreConnection } from './remote-store.connection';
 
 /** The instance's stored JSON and its control (`''`: none); [] when it is gone. */
 type ReadReply = [] | [json: string, control: string];
-type WriteReply = [] | [code: 1 | -1, revision: number, json: string, control: string];
+type WriteReply = [] | [code: 1 | -1, revision: number, json: string, control: string, message?: string];
 
 interface ControlCommands {
   registryReadControl(...keysAndArgs: string[]): Promise<ReadReply>;
@@ -21,10 +21,10 @@ export interface ControlDecision {
   announce: boolean;
 }
 
-/** What an update wrote; `revision` is set when it was announced. */
+/** What an update wrote; `message` (the change message published) is set when it was announced. */
 export interface ControlUpdate {
   instance: RegistryInstance;
-  revision?: number;
+  message?: string;
 }
 
 /** A conflict needs another replica writing the same instance's control in between; more than a few is a bug. */
@@ -82,10 +82,10 @@ export class RedisControlWriter {
         ),
       );
       if (written.length === 0) return undefined;
-      const [code, revision, current, control] = written;
+      const [code, , current, control, message] = written;
       if (code === 1) {
         const instance = JSON.parse(withControlJson(current, control)) as RegistryInstance;
-        return { instance, revision: decision.announce ? revision : undefined };
+        return { instance, message };
       }
       seen = [current, control];
     }

@@ -1,3 +1,5 @@
+import { CHANGE_MESSAGE_LUA } from './redis-change.message';
+
 /**
  * Lua scripts of the Redis store: each runs atomically, so one call is one round trip and two
  * replicas can never interleave inside a registration, a deregistration or a sweep. Keys, under
@@ -14,7 +16,8 @@
  * - `service:<name>`  sorted set of the service's ids, scored by the revision that created them
  * - `services`        sorted set of service names, same scoring (listing order = registration order)
  * - `deadlines`       sorted set of `<name>/<id>` scored by expiry time in ms, on Redis's own clock
- * - `revision`        INCR counter; every bump is published on `<prefix>:changes`
+ * - `revision`        INCR counter; every bump is published on `<prefix>:changes` with the changes that
+ *                     made it (see `redis-change.message.ts`)
  * - `checks-leader`   the replica that runs the health checks (see `redis-control.scripts.ts`)
  * - `renewals:<s>`    renewals of registered instances in the unix second `<s>` of Redis's clock, by every
  *                     replica; `evictions:<s>` the same for instances the sweeps evicted. Counters that expire
@@ -49,13 +52,13 @@ local nowMs = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 /**
  * KEYS: instance, service, services, deadlines, revision, control. ARGV: name, id, body, nowIso, ttlMs, graceMs,
  * channel, renewalsPrefix (`<prefix>:renewals:`).
- * Returns { code, revision, json, control }: code 0 renewed, 1 changed, 2 created, -1 id held by
- * another name (json = that name); control `''` when there is none. A renewal or a change keeps the
+ * Returns { code, revision, json, control, message }: code 0 renewed, 1 changed, 2 created, -1 id held by
+ * another name (json = that name); control `''` when there is none; message: the change message published (not on a renewal). A renewal or a change keeps the
  * control; a creation clears whatever an earlier instance with this id was told (its key expired
  * before any sweep, and the sweep is what removes a control). A renewal or a change (an instance
  * already registered) counts in `renewals:<second>`, here so that counting costs no round trip.
  */
-export const UPSERT_SCRIPT = `${NOW_MS}${COUNT}
+export const UPSERT_SCRIPT = `${NOW_MS}${COUNT}${CHANGE_MESSAGE_LUA}
 local stored = redis.call('GET', KEYS[1])
 local registeredAt = ARGV[4]
 local code = 2
@@ -83,8 +86,11 @@ end
 local revision = redis.call('INCR', KEYS[5])
 redis.call('ZADD', KEYS[2], 'NX', revision, ARGV[2])
 redis.call('ZADD', KEYS[3], 'NX', revision, ARGV[1])
-redis.call('PUBLISH', ARGV[7], revision)
-return {code, revision, json, control}
+-- A creation clears any control: the instance was not listed (its key had expired, if it was there at all).
+local before = false
+if code == 1 then before = control end
+changed(ARGV[1], ARGV[2], before, json, control)
+return {code, revision, json, control, publish(ARGV[7], revision)}
 `;
 
 /** Removes one member everywhere; shared by deregistration and the sweep. Expects `prefix` and `nameOf`. */
@@ -99,50 +105,58 @@ local function remove(name, id)
 end
 `;
 
-/** ARGV: prefix, name, id, channel. Returns the new revision, or 0 when `name` holds no `id`. */
-export const DEREGISTER_SCRIPT = `
+/** ARGV: prefix, name, id, channel. Returns { revision, message } (the change message published), or {} when `name` holds no `id`. */
+export const DEREGISTER_SCRIPT = `${CHANGE_MESSAGE_LUA}
 local prefix = ARGV[1]
 ${REMOVE}
 local stored = redis.call('GET', prefix .. ':instance:' .. ARGV[3])
 local listed = redis.call('ZSCORE', prefix .. ':service:' .. ARGV[2], ARGV[3])
 if stored then
-  if string.match(stored, '^{"id":"[^"]*","name":"([^"]*)"') ~= ARGV[2] then return 0 end
+  if string.match(stored, '^{"id":"[^"]*","name":"([^"]*)"') ~= ARGV[2] then return {} end
 elseif not listed then
-  return 0
+  return {}
 end
+-- Listed only while its key lives (see LIST).
+local before = false
+if stored then before = redis.call('HGET', prefix .. ':control:' .. ARGV[2], ARGV[3]) or '' end
 remove(ARGV[2], ARGV[3])
 local revision = redis.call('INCR', prefix .. ':revision')
-redis.call('PUBLISH', ARGV[4], revision)
-return revision
+changed(ARGV[2], ARGV[3], before, false, false)
+return {revision, publish(ARGV[4], revision)}
 `;
 
 /**
  * ARGV: prefix, channel, batch, dueBy (ms; `''`: now). Evicts up to `batch` members whose deadline passed
  * by `dueBy` (capped at now) — the instant self-preservation's pressure was counted at, so a sweep never
- * evicts more than was weighed — and counts them in `evictions:<second>`. Returns { revision,
- * evictedJson, control, … } (a member whose key is already gone gives `name/id`; control `''` when there
- * is none).
+ * evicts more than was weighed — and counts them in `evictions:<second>`. Returns { revision } when none was
+ * due, else { revision, message, evictedJson, control, … } (message: the change message published; a member
+ * whose key is already gone gives `name/id`; control `''` when there is none).
  */
-export const SWEEP_SCRIPT = `${NOW_MS}${COUNT}
+export const SWEEP_SCRIPT = `${NOW_MS}${COUNT}${CHANGE_MESSAGE_LUA}
 local prefix = ARGV[1]
 ${REMOVE}
 local dueBy = nowMs
 if ARGV[4] ~= '' then dueBy = math.min(nowMs, tonumber(ARGV[4])) end
 local due = redis.call('ZRANGEBYSCORE', prefix .. ':deadlines', '-inf', dueBy, 'LIMIT', 0, tonumber(ARGV[3]))
 local revision = tonumber(redis.call('GET', prefix .. ':revision') or '0')
-local out = {revision}
-if #due == 0 then return out end
+local out = {revision, ''}
+if #due == 0 then return {revision} end
 for _, member in ipairs(due) do
   local slash = string.find(member, '/', 1, true)
   local name, id = string.sub(member, 1, slash - 1), string.sub(member, slash + 1)
-  out[#out + 1] = redis.call('GET', prefix .. ':instance:' .. id) or member
-  out[#out + 1] = redis.call('HGET', prefix .. ':control:' .. name, id) or ''
+  local stored = redis.call('GET', prefix .. ':instance:' .. id)
+  local control = redis.call('HGET', prefix .. ':control:' .. name, id) or ''
+  out[#out + 1] = stored or member
+  out[#out + 1] = control
+  local before = false
+  if stored then before = control end
+  changed(name, id, before, false, false)
   remove(name, id)
 end
 count(prefix .. ':evictions:' .. clock[1], #due)
 revision = redis.call('INCR', prefix .. ':revision')
-redis.call('PUBLISH', ARGV[2], revision)
 out[1] = revision
+out[2] = publish(ARGV[2], revision)
 return out
 `;
 

@@ -15,20 +15,23 @@ import { instanceBody, parseInstances, withControlJson } from './instance.json';
 import { randomInstanceId } from './instance.id';
 import { CLAIM_LEADERSHIP_SCRIPT, EXPIRY_HISTORY_SCRIPT, EXPIRY_PRESSURE_SCRIPT } from './redis-control.scripts';
 import { ControlUpdate, RedisControlWriter } from './redis-control.writer';
+import { parseChangeMessage } from './redis-change.message';
 import { ALL_SCRIPT, COUNT_TTL_SECONDS, DEREGISTER_SCRIPT, GET_SCRIPT, SWEEP_SCRIPT, UPSERT_SCRIPT } from './redis.scripts';
 import { ChangeListener, ExpiryHistory, ExpiryPressure, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
 import { RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
+import { RevisionSequencer } from './revision.sequencer';
 import { describeStore, StoreLocation } from './store-location';
 
-type UpsertReply = [code: number, revision: number, json: string, control: string];
+/** The change message is there unless the call was a plain renewal (code 0) or a conflict (-1). */
+type UpsertReply = [code: number, revision: number, json: string, control: string, message?: string];
 /** Instance JSONs and their controls in the same order (`''`: none), or no controls when the service has none. */
 type ListReply = [jsons: string[], controls: string[]];
 
 /** The scripts, as ioredis commands (EVALSHA, loaded on first use). */
 interface ScriptCommands {
   registryUpsert(...keysAndArgs: (string | number)[]): Promise<UpsertReply>;
-  registryDeregister(...args: string[]): Promise<number>;
-  registrySweep(...args: (string | number)[]): Promise<[number, ...string[]]>;
+  registryDeregister(...args: string[]): Promise<[] | [revision: number, message: string]>;
+  registrySweep(...args: (string | number)[]): Promise<[revision: number, message?: string, ...evicted: string[]]>;
   registryGet(...args: string[]): Promise<ListReply>;
   registryAll(prefix: string): Promise<[number, ...(string | string[])[]]>;
   registryClaimLeadership(key: string, owner: string, ttlMs: number): Promise<number>;
@@ -56,8 +59,8 @@ const SWEEP_BATCH = 1000;
  * The registry's state in Redis, shared by every registry replica pointed at the same server and prefix.
  * Each operation is one Lua script (one round trip, atomic): a plain renewal rewrites the instance's key
  * and deadline without touching the revision; a change INCRs `<prefix>:revision` and publishes it on
- * `<prefix>:changes`, which every replica's subscriber turns into `onChange`, so a long poll wakes on
- * every replica. Expiry: every replica sweeps `<prefix>:deadlines` (Redis's clock); the sweep is one
+ * `<prefix>:changes` with what it changed, which every replica's subscriber turns into `onChange` (deltas
+ * included), so a long poll wakes on every replica. Expiry: every replica sweeps `<prefix>:deadlines` (Redis's clock); the sweep is one
  * script, so exactly one replica evicts a given instance and bumps the revision for it. Health and an
  * operator's overrides live beside the instance (`<prefix>:control:<name>`), out of a renewal's way;
  * they are decided in JS and written by compare-and-set ({@link RedisControlWriter}). Renewals and
@@ -74,7 +77,10 @@ export class RedisRegistryStore implements RegistryStore {
   private readonly channel: string;
   private readonly controls: RedisControlWriter;
   private readonly graceMs: number;
-  private announced = 0;
+  /** Every replica's changes, told to listeners once each, in revision order. */
+  private readonly sequencer = new RevisionSequencer((revision, changes) => {
+    for (const listener of this.listeners) listener(revision, changes);
+  });
 
   /** Connects (failing fast with a clear message when Redis cannot be reached) and subscribes to changes. */
   static async connect(location: Extract<StoreLocation, { kind: 'redis' }>, options: RedisStoreOptions): Promise<RedisRegistryStore> {
@@ -117,7 +123,7 @@ export class RedisRegistryStore implements RegistryStore {
   async upsert(registration: InstanceRegistration): Promise<UpsertResult> {
     const { name, ttlSeconds } = registration;
     const id = registration.id ?? randomInstanceId(name);
-    const [code, revision, json, control] = await this.connection.call(() =>
+    const [code, revision, json, control, message] = await this.connection.call(() =>
       this.client.registryUpsert(
         this.key(`instance:${id}`),
         this.key(`service:${name}`),
@@ -136,7 +142,7 @@ export class RedisRegistryStore implements RegistryStore {
       ),
     );
     if (code === -1) throw new InstanceNameConflictError(id, json, name);
-    if (code !== 0) this.announce(revision);
+    if (message !== undefined) this.receive(message);
     const instance = JSON.parse(withControlJson(json, control)) as RegistryInstance;
     return { instance, created: code === 2, changed: code === 1, revision };
   }
@@ -183,9 +189,9 @@ export class RedisRegistryStore implements RegistryStore {
   }
 
   async deregister(name: string, id: string): Promise<boolean> {
-    const revision = await this.connection.call(() => this.client.registryDeregister(this.options.prefix, name, id, this.channel));
-    if (revision === 0) return false;
-    this.announce(revision);
+    const reply = await this.connection.call(() => this.client.registryDeregister(this.options.prefix, name, id, this.channel));
+    if (reply.length === 0) return false;
+    this.receive(reply[1]);
     return true;
   }
 
@@ -212,11 +218,12 @@ export class RedisRegistryStore implements RegistryStore {
     if (this.connection.closed) return [];
     const evicted: RegistryInstance[] = [];
     for (;;) {
-      const [revision, ...removed] = await this.connection.call(() =>
+      const [revision, message, ...removed] = await this.connection.call(() =>
         this.client.registrySweep(this.options.prefix, this.channel, SWEEP_BATCH, dueBy ?? ''),
       );
-      // Also a safety net for a lost pub/sub message: every sweep announces the current revision.
-      this.announce(revision);
+      // Also a safety net for a lost pub/sub message: every sweep reads the current revision.
+      if (message === undefined) this.sequencer.reached(revision);
+      else this.receive(message);
       const jsons: string[] = [];
       for (let i = 0; i < removed.length; i += 2) {
         if (removed[i].startsWith('{')) jsons.push(withControlJson(removed[i], removed[i + 1]));
@@ -239,6 +246,7 @@ export class RedisRegistryStore implements RegistryStore {
   async close(): Promise<void> {
     this.connection.close();
     this.listeners.clear();
+    this.sequencer.close();
     await Promise.all([this.subscriber, this.client].map((redis) => redis.quit().catch(() => redis.disconnect())));
   }
 
@@ -248,36 +256,35 @@ export class RedisRegistryStore implements RegistryStore {
     this.client.on('ready', () => this.connection.restored());
     // The subscriber's own errors mirror the client's; its reconnection may have missed messages.
     this.subscriber.on('error', () => undefined).on('ready', () => this.connection.started && void this.resync());
-    this.subscriber.on('message', (_channel: string, message: string) => this.announce(Number(message)));
+    this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
     await this.connection.open(async () => {
       await Promise.all([this.client.connect(), this.subscriber.connect()]);
       await this.subscriber.subscribe(this.channel);
-      this.announced = await this.revision();
+      this.sequencer.reset(await this.revision());
     }, () => {
       this.client.disconnect();
       this.subscriber.disconnect();
     });
   }
 
-  /** After a reconnection: announce whatever changed while messages could not arrive. */
+  /** After a reconnection: announce whatever changed while messages could not arrive (without details: they may be lost). */
   private async resync(): Promise<void> {
     const revision = await this.revision().catch(() => undefined);
     if (revision === undefined) return;
-    if (revision < this.announced) this.announced = 0; // the counter was reset (Redis flushed)
-    this.announce(revision);
+    if (revision < this.sequencer.latest) this.sequencer.reset(0); // the counter was reset (Redis flushed)
+    this.sequencer.reached(revision, true);
   }
 
-  /** The instance a control update left, after announcing the revision it bumped (if it did). */
+  /** The instance a control update left, after announcing the change it made (if it did). */
   private settle(update: ControlUpdate | undefined): RegistryInstance | undefined {
-    if (update?.revision !== undefined) this.announce(update.revision);
+    if (update?.message !== undefined) this.receive(update.message);
     return update?.instance;
   }
 
-  /** Tells listeners about `revision` once, whether it came from our own write, pub/sub or a sweep. */
-  private announce(revision: number): void {
-    if (!(revision > this.announced)) return;
-    this.announced = revision;
-    for (const listener of this.listeners) listener(revision);
+  /** A change message, from our own write's reply or from pub/sub (each is told once, whichever comes first). */
+  private receive(message: string): void {
+    const { revision, changes } = parseChangeMessage(message);
+    this.sequencer.changed(revision, changes);
   }
 
   private key(suffix: string): string {

@@ -5,6 +5,7 @@ import { RegistryHttpClient } from '../../../libs/discovery/src/registration/reg
 import { InstanceCache } from '../../../libs/discovery/src/resolution/instance-cache';
 import { RegistryWatcher } from '../../../libs/discovery/src/resolution/registry-watcher';
 import { RunningApp, startApp, stopAll } from '../helpers/spawn-app';
+import { describeStores, uniquePrefix } from '../helpers/stores';
 import { tmpDir } from '../helpers/tmp-dir';
 import { waitFor } from '../helpers/wait-for';
 import { http } from './registry.harness';
@@ -25,13 +26,16 @@ interface Registration {
 /** What a routable instance says, but the heartbeat (renewals move it without a revision). */
 const comparable = (instance: RegistryInstance): string => JSON.stringify({ ...instance, lastHeartbeat: undefined });
 
-describe('a client following subscription deltas', () => {
-  let registry: RunningApp;
-  let port: number;
+describeStores('a client following subscription deltas', (store) => {
+  const remote = store.kind !== 'memory';
   const dataDir = tmpDir('subscription-deltas-');
-  const env = (): Record<string, string> => ({
+  const prefix = uniquePrefix();
+  /** Replica `b` is the one the client follows (and restarts); `a` takes half the writes on a shared store. */
+  const env = (port?: number): Record<string, string> => ({
     REGISTRY_HOST: '127.0.0.1',
     REGISTRY_DATA_DIR: dataDir,
+    REGISTRY_STORE: store.env,
+    REGISTRY_STORE_PREFIX: prefix,
     REGISTRY_SWEEP_INTERVAL_MS: '100',
     REGISTRY_SNAPSHOT_DELAY_MS: '50',
     REGISTRY_PORT: String(port ?? 0),
@@ -39,10 +43,11 @@ describe('a client following subscription deltas', () => {
 
   afterAll(() => stopAll());
 
-  it('ends with exactly the registry state of its services through 1,000 random changes and a restart', async () => {
-    registry = await startApp('registry', env());
-    port = registry.port;
-    const url = registry.url;
+  it(`ends with exactly the registry state of its services through 1,000 random changes and a restart${remote ? ', made through two replicas' : ''}`, async () => {
+    let followed = await startApp('registry', env());
+    const other = remote ? await startApp('registry', env()) : undefined;
+    const port = followed.port;
+    const url = followed.url;
     const config = resolveDiscoveryOptions({ register: false, urls: [url], ttlSeconds: 3600 }, {});
     const client = new RegistryHttpClient(config);
     const answers = { full: 0, delta: 0, largest: 0 };
@@ -62,18 +67,32 @@ describe('a client following subscription deltas', () => {
     await watcher.onApplicationBootstrap();
 
     const registered = new Map<string, Registration>();
+    const shortLived = new Set<string>();
     const write = async (method: string, path: string, body?: unknown): Promise<void> => {
-      const { status, text } = await http(`${url}${path}`, { method, body });
+      // On a shared store, every other write goes through the replica the client does not follow.
+      const target = other !== undefined && randomInt(2) === 0 ? other.url : url;
+      const { status, text } = await http(`${target}${path}`, { method, body });
       if (status >= 400 && status !== 404) throw new Error(`${method} ${path}: ${status} ${text}`);
     };
     const pick = (): Registration | undefined => [...registered.values()][randomInt(Math.max(registered.size, 1))];
+    const truth = async (): Promise<Map<string, string[]>> => {
+      const state = new Map<string, string[]>();
+      for (const name of WATCHED) {
+        const { body } = await http<RegistryInstance[]>(`${url}/service/${name}`);
+        state.set(name, body.map(comparable).sort());
+      }
+      return state;
+    };
+    const held = (): Map<string, string[]> => new Map(WATCHED.map((name) => [name, (cache.cached(name) ?? []).map(comparable).sort()]));
+    const caughtUp = (message: string): Promise<boolean> =>
+      waitFor(async () => JSON.stringify([...(await truth())]) === JSON.stringify([...held()]), { timeoutMs: 5000, message });
 
     for (let step = 0; step < CHANGES; step++) {
       if (step === CHANGES / 2) {
-        // A restart in the middle: the snapshot brings the state back under another epoch.
-        await registry.stop('SIGTERM');
-        registry = await startApp('registry', env());
-        expect(registry.port).toBe(port);
+        // A restart in the middle: the state comes back (snapshot, or the shared store) under another epoch.
+        await followed.stop('SIGTERM');
+        followed = await startApp('registry', env(port));
+        expect(followed.port).toBe(port);
       }
       const roll = randomInt(100);
       const target = pick();
@@ -89,6 +108,7 @@ describe('a client following subscription deltas', () => {
           ttlSeconds: randomInt(10) === 0 ? 1 : 3600,
         };
         registered.set(fresh.id, fresh);
+        if (fresh.ttlSeconds === 1) shortLived.add(fresh.id);
         await write('POST', '/register', fresh);
       } else if (roll < 50) {
         target.metadata = { v: String(randomInt(1000)) };
@@ -104,24 +124,22 @@ describe('a client following subscription deltas', () => {
         // A plain renewal: no revision, nothing to follow.
         await write('POST', '/register', target);
       }
-      if (step % 25 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Now and then the client must have caught up: several deltas over the run, each checked.
+      if (step % 100 === 99) await caughtUp(`the cache to match the registry after step ${step}`);
     }
-    // Let the short TTLs run out and the sweep evict them.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The short TTLs run out and the sweep evicts them: wait until no short-lived one is listed (drained ones included).
+    await waitFor(
+      async () => {
+        for (const name of SERVICES) {
+          const { body } = await http<RegistryInstance[]>(`${url}/service/${name}?status=all`);
+          if (body.some((instance) => shortLived.has(instance.id))) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 10_000, message: 'every short-lived instance evicted' },
+    );
 
-    const truth = async (): Promise<Map<string, string[]>> => {
-      const state = new Map<string, string[]>();
-      for (const name of WATCHED) {
-        const { body } = await http<RegistryInstance[]>(`${url}/service/${name}`);
-        state.set(name, body.map(comparable).sort());
-      }
-      return state;
-    };
-    const held = (): Map<string, string[]> => new Map(WATCHED.map((name) => [name, (cache.cached(name) ?? []).map(comparable).sort()]));
-    await waitFor(async () => JSON.stringify([...(await truth())]) === JSON.stringify([...held()]), {
-      timeoutMs: 5000,
-      message: 'the cache to hold exactly the registry state of its services',
-    });
+    await caughtUp('the cache to hold exactly the registry state of its services');
     expect([...held()]).toEqual([...(await truth())]);
     expect(Object.keys(cache.snapshot()).sort()).toEqual([...WATCHED].sort());
     // Deltas carried the run; full answers only at the start and after the restart (a few more if a poll failed).
@@ -130,5 +148,5 @@ describe('a client following subscription deltas', () => {
 
     await watcher.onApplicationShutdown();
     await client.onApplicationShutdown();
-  }, 60_000);
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { MemoryRegistryStore } from '../store/memory.store';
 import { ManualClock } from '../testing.clock';
-import { HEARTBEAT_STALENESS_MS, ServicesView, servicesJson } from './services.view';
+import { HEARTBEAT_STALENESS_MS, LAG_MIN_BYTES, ServicesView, servicesJson } from './services.view';
 
 describe('ServicesView', () => {
   const registration = {
@@ -48,14 +48,14 @@ describe('ServicesView', () => {
     expect(JSON.parse(servicesJson(later).toString()).calc[0].lastHeartbeat).toBe(new Date(clock.now()).toISOString());
   });
 
-  it('lets a registration (or a coalesced watch) answer reuse a recent view under churn, never /services', async () => {
+  it('lets a registration (or a coalesced watch) answer reuse a recent view of a large registry under churn, never /services', async () => {
     // The lag allowed is measured in CPU time (monotonic): every reading of it here moves it 1 ms on.
     let mono = 0;
     const now = jest.spyOn(performance, 'now').mockImplementation(() => (mono += 1));
     const clock = new ManualClock();
     const store = new MemoryRegistryStore(clock);
     const view = new ServicesView(store, clock);
-    await store.upsert(registration);
+    await store.upsert({ ...registration, metadata: { blob: 'x'.repeat(LAG_MIN_BYTES) } });
     const first = await view.current();
     await store.upsert({ ...registration, id: 'calc-2' });
 
@@ -69,6 +69,19 @@ describe('ServicesView', () => {
     mono += 1000;
     expect(view.rebuildDelayMs()).toBe(0);
     expect((await view.current({ allowLag: true })).revision).toBe(3);
+    now.mockRestore();
+  });
+
+  it('never lags on a small registry: a registration is answered with a view that holds it', async () => {
+    let mono = 0;
+    const now = jest.spyOn(performance, 'now').mockImplementation(() => (mono += 1));
+    const clock = new ManualClock();
+    const store = new MemoryRegistryStore(clock);
+    const view = new ServicesView(store, clock);
+    await store.upsert(registration);
+    await view.current();
+    await store.upsert({ ...registration, id: 'calc-2' });
+    expect((await view.current({ allowLag: true })).revision).toBe(2);
     now.mockRestore();
   });
 

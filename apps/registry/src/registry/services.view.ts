@@ -62,6 +62,18 @@ const REBUILD_COST_FACTOR = 10;
  */
 export const MIN_REBUILD_INTERVAL_MS = 50;
 
+/**
+ * Views smaller than this are rebuilt for every reader that asks for the current revision, lag allowed or
+ * not: they cost well under a millisecond, and the lag is for registries whose rebuild is what a storm of
+ * registrations would spend its time on. Measured in bytes, not in the build's time: on a busy machine a small
+ * build's time is noise, and a registration answered without itself, on a quiet registry, is a surprise.
+ */
+export const LAG_MIN_BYTES = 1 << 20;
+
+function lagWorthy(view: CachedView): boolean {
+  return view.body.length >= LAG_MIN_BYTES;
+}
+
 /** How long watchers holding a view's revision stay parked while the store moves on. */
 function lagBudgetMs(view: CachedView): number {
   return Math.max(view.buildMs * REBUILD_COST_FACTOR, MIN_REBUILD_INTERVAL_MS);
@@ -95,11 +107,12 @@ export class ServicesView {
     if (cached !== undefined) {
       const age = now - cached.builtAt;
       if (cached.revision === revision && age < HEARTBEAT_STALENESS_MS) return cached;
-      if (options.allowLag && cached.revision !== options.newerThan && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR) return cached;
+      if (options.allowLag && lagWorthy(cached) && cached.revision !== options.newerThan && sinceBuild(cached) < cached.buildMs * REBUILD_COST_FACTOR) return cached;
     }
     const pending = this.building.get(scope);
     // A build takes several turns: under churn, callers that accept a lag share the one under way.
-    if (pending !== undefined && (pending.revision === revision || (options.allowLag && pending.revision !== options.newerThan))) {
+    const mayShare = options.allowLag && cached !== undefined && lagWorthy(cached) && pending?.revision !== options.newerThan;
+    if (pending !== undefined && (pending.revision === revision || mayShare)) {
       return pending.view;
     }
     const view = this.build(scope, now).finally(() => {

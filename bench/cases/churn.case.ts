@@ -1,3 +1,4 @@
+import type { ServiceWatchAnswer } from '@nest-discovery/registry-api';
 import { Pool, request } from 'undici';
 import { BenchOptions } from '../harness/bench-options';
 import { LoadResult } from '../harness/load';
@@ -5,7 +6,7 @@ import { ratio, ResultRow } from '../harness/result-row';
 import { RunningApp, startApp, tmpDir } from '../harness/topology';
 
 const HEADERS = { 'content-type': 'application/json' };
-/** Long polls following the registry during the churn, as the library's watch does. */
+/** Long polls following two churned services each during the churn, as the library's watch does. */
 const WATCHERS = 4;
 /** Sequential lookup loops of an unrelated service during the churn. */
 const LOOKUP_LOOPS = 2;
@@ -44,17 +45,18 @@ async function postAll(pool: Pool, count: number, clients: number, query: string
   return { rate: (count * 1000) / (performance.now() - started), errors };
 }
 
-/** A watch loop like the library's: parks on the revision it holds, reads the answer's revision, parks again. */
-async function watchLoop(pool: Pool, stop: { stopped: boolean }): Promise<number> {
-  let revision = 0;
+/**
+ * A watch loop like the library's: follows the services it calls (two of the churned ones) through
+ * `GET /watch/services`, parked on the revision and epoch it holds, and reads each answer (deltas under churn).
+ */
+async function watchLoop(pool: Pool, watcher: number, stop: { stopped: boolean }): Promise<number> {
+  const services = `churn-${watcher * 2},churn-${watcher * 2 + 1}`;
+  let held = '';
   let answers = 0;
   while (!stop.stopped) {
-    const response = await pool.request({ method: 'GET', path: `/watch?revision=${revision}&timeoutSeconds=1` });
-    // The revision leads the body; the rest (megabytes under churn) is read but not decoded, so that the
-    // bench process, which shares the two cores, spends little on it.
-    let head: string | undefined;
-    for await (const chunk of response.body) head ??= (chunk as Buffer).toString('latin1', 0, 40);
-    revision = Number(/^\{"revision":(\d+)/.exec(head ?? '')?.[1] ?? revision);
+    const response = await pool.request({ method: 'GET', path: `/watch/services?services=${services}${held}&timeoutSeconds=1` });
+    const answer = (await response.body.json()) as ServiceWatchAnswer;
+    held = `&revision=${answer.revision}&epoch=${answer.epoch}`;
     answers++;
   }
   return answers;
@@ -94,7 +96,7 @@ async function lookupLoop(registry: RunningApp, stop: { stopped: boolean }, into
 
 /**
  * Case: churn. `churnRegistrations` new instances registered by `churnClients` clients at once (`?answer=none`,
- * as the library registers), while four watchers follow the registry and lookups of an unrelated service are
+ * as the library registers), while four watchers follow two of the churned services each and lookups of an unrelated service are
  * timed; then the same instances renewed the same way, for the renewal rate beside it. Both on a warmed
  * process (as many renewals and lookups of the lookup target first, untimed).
  */
@@ -107,7 +109,7 @@ export async function churnCase(options: BenchOptions): Promise<ResultRow> {
     await warmUp(pool, options.churnRegistrations, options.churnClients);
     const stop = { stopped: false };
     const lookups: number[] = [];
-    const watchers = Array.from({ length: WATCHERS }, () => watchLoop(watchPool, stop));
+    const watchers = Array.from({ length: WATCHERS }, (_, watcher) => watchLoop(watchPool, watcher, stop));
     const lookupLoops = Array.from({ length: LOOKUP_LOOPS }, () => lookupLoop(registry, stop, lookups));
     const churn = await postAll(pool, options.churnRegistrations, options.churnClients, '?answer=none', 201);
     stop.stopped = true;

@@ -118,56 +118,60 @@ export class RegistryWatcher implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async subscriptionLoop(initialFailures: number): Promise<void> {
-    const signal = this.abort.signal;
-    let failures = initialFailures;
-    while (!signal.aborted) {
-      try {
-        // After a failure or a new subscription, ask for the full listing of every subscribed service.
-        const outcome = await this.pollOnce(failures > 0 || this.grown);
-        if (outcome === 'legacy') return this.watchLoop(1);
-        if (outcome === 'idle') {
-          // Nothing to follow until the app first asks for a service (or declares one).
-          await new Promise<void>((resolve) => {
-            this.wakeIdle = resolve;
-            if (this.cache.subscriptions.length > 0 || signal.aborted) resolve();
-          });
-          this.wakeIdle = undefined;
-          continue;
-        }
-        if (outcome === 'ok' && failures > 0) this.logger.log(WATCH_RESUMED(this.cache.revision ?? 0));
-        if (outcome === 'ok') failures = 0;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.cache.setLive(false);
-        if (failures === 0) this.logger.warn(WATCH_FAILED(reason(error)));
-        await sleep(fullJitterBackoff(failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS), signal);
-        failures++;
+    const outcome = await this.follow(initialFailures, async (failures) => {
+      // After a failure or a new subscription, ask for the full listing of every subscribed service.
+      const outcome = await this.pollOnce(failures > 0 || this.grown);
+      if (outcome === 'idle') {
+        // Nothing to follow until the app first asks for a service (or declares one).
+        await new Promise<void>((resolve) => {
+          this.wakeIdle = resolve;
+          if (this.cache.subscriptions.length > 0 || this.abort.signal.aborted) resolve();
+        });
+        this.wakeIdle = undefined;
+        return 'again';
       }
-    }
+      return outcome === 'cut' ? 'again' : outcome;
+    });
+    if (outcome === 'legacy') await this.watchLoop(1);
   }
 
   private async watchLoop(initialFailures: number): Promise<void> {
+    await this.follow(initialFailures, async (failures) => {
+      // After a failure, ask without a revision: answered at once with the full state, which
+      // also resynchronises with a registry whose revision restarted.
+      const since = failures > 0 ? undefined : this.cache.revision;
+      const { revision, services } = await this.registry.watch(since, WATCH_TIMEOUT_SECONDS, this.abort.signal);
+      this.cache.applySnapshot(revision, services);
+      this.cache.setLive(true);
+      return 'ok';
+    });
+  }
+
+  /**
+   * Polls until stopped, whichever route: a failure marks the cache not live, is logged once (and its end
+   * once), and backs off with full jitter; `poll` is told how many failures came in a row. Resolves with
+   * 'legacy' when a subscription poll finds the registry cannot serve it.
+   */
+  private async follow(initialFailures: number, poll: (failures: number) => Promise<'ok' | 'again' | 'legacy'>): Promise<'legacy' | undefined> {
     const signal = this.abort.signal;
     let failures = initialFailures;
     while (!signal.aborted) {
       try {
-        // After a failure, ask without a revision: answered at once with the full state, which
-        // also resynchronises with a registry whose revision restarted.
-        const since = failures > 0 ? undefined : this.cache.revision;
-        const { revision, services } = await this.registry.watch(since, WATCH_TIMEOUT_SECONDS, signal);
-        this.cache.applySnapshot(revision, services);
-        this.cache.setLive(true);
-        if (failures > 0) this.logger.log(WATCH_RESUMED(revision));
-        failures = 0;
+        const outcome = await poll(failures);
+        if (outcome === 'legacy') return outcome;
+        if (outcome === 'ok' && failures > 0) this.logger.log(WATCH_RESUMED(this.cache.revision ?? 0));
+        if (outcome === 'ok') failures = 0;
       } catch (error) {
-        if (signal.aborted) return;
+        if (signal.aborted) return undefined;
         this.cache.setLive(false);
         if (failures === 0) this.logger.warn(WATCH_FAILED(reason(error)));
         await sleep(fullJitterBackoff(failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS), signal);
         failures++;
       }
     }
+    return undefined;
   }
+
 }
 
 function reason(error: unknown): string {

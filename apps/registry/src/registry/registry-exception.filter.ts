@@ -34,7 +34,7 @@ export class RegistryExceptionFilter implements ExceptionFilter {
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
-  private toBody(exception: unknown, request: FastifyRequest | undefined): ErrorBody {
+  protected toBody(exception: unknown, request: FastifyRequest | undefined): ErrorBody {
     if (exception instanceof RegistryError) {
       return { ...base(exception.status, exception.message), code: exception.code };
     }

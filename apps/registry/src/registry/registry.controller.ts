@@ -32,8 +32,6 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema, InstanceSchema, RegisterAnswerSchema, StateSchema } from '../docs/registry.schemas';
 import { InstanceNotFoundError } from '../errors/instance-not-found.error';
-import { RegistryMetrics } from '../metrics/registry.metrics';
-import { SelfPreservation } from '../self-preservation/self-preservation.service';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { TokenGuard } from './auth/token.guard';
@@ -44,7 +42,8 @@ import { RegisterInstanceDto } from './dto/register-instance.dto';
 import { toRegistration } from './dto/to-registration';
 import { RegistryInstance } from './instance.entity';
 import { registerAnswer } from './register-answer';
-import { describeInstance as describe, RegistrationLog } from './registration.log';
+import { InstanceRegistrar } from './instance.registrar';
+import { describeInstance as describe } from './registration.log';
 import { requestLine } from './request-line';
 import { ServiceAnswers } from './service-answers';
 import { servicesJson, ServicesView } from './services.view';
@@ -62,9 +61,7 @@ export class RegistryController {
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     private readonly view: ServicesView,
     private readonly answers: ServiceAnswers,
-    private readonly metrics: RegistryMetrics,
-    private readonly selfPreservation: SelfPreservation,
-    private readonly registrations: RegistrationLog,
+    private readonly registrar: InstanceRegistrar,
   ) {}
 
   /**
@@ -87,12 +84,8 @@ export class RegistryController {
     @Query() query: RegisterQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Buffer> {
-    const { instance, created, changed, revision } = await this.store.upsert(toRegistration(body));
+    const { instance, created, revision } = await this.registrar.upsert(reply.request, toRegistration(body));
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
-    this.metrics.upserted(instance, created);
-    if (!created) this.selfPreservation.renewed();
-    if (created) this.registrations.registered(reply.request, instance, revision);
-    else if (changed) this.registrations.updated(reply.request, instance, revision);
     if (query.answer === 'none' || query.knownRevision === revision) return registerAnswer(instance, revision);
     const view = await this.view.current({ allowLag: true });
     return registerAnswer(instance, view.revision, servicesJson(view));
@@ -153,12 +146,9 @@ export class RegistryController {
   @UseGuards(TokenGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   async deregister(@Param() params: InstanceParamsDto, @Req() request: FastifyRequest): Promise<void> {
-    if (!(await this.store.deregister(params.name, params.id))) {
+    if (!(await this.registrar.deregister(request, params.name, params.id))) {
       throw new InstanceNotFoundError(params.name, params.id);
     }
-    this.metrics.deregistered(params.name);
-    const revision = await this.store.revision();
-    this.logger.log(requestLine(request, `Deregistered ${params.name}/${params.id} (revision ${revision})`));
   }
 }
 

@@ -22,6 +22,9 @@ describe('loadRegistryConfig', () => {
         REGISTRY_SELF_PRESERVATION_MIN_INSTANCES: '4',
         REGISTRY_SELF_PRESERVATION_MAX_SECONDS: '60',
         REGISTRY_SESSION_PROBE_TIMEOUT_MS: '250',
+        REGISTRY_DNS_PORT: '8600',
+        REGISTRY_DNS_DOMAIN: 'Discovery.Internal',
+        REGISTRY_CONSUL_DATACENTER: 'eu-1',
       }),
     ).toEqual({
       port: 0,
@@ -37,6 +40,9 @@ describe('loadRegistryConfig', () => {
       selfPreservationMinInstances: 4,
       selfPreservationMaxSeconds: 60,
       sessionProbeTimeoutMs: 250,
+      dnsPort: 8600,
+      dnsDomain: 'discovery.internal',
+      consulDatacenter: 'eu-1',
     });
   });
 
@@ -71,12 +77,21 @@ describe('loadRegistryConfig', () => {
     ['REGISTRY_SELF_PRESERVATION_THRESHOLD', '-0.1'],
     ['REGISTRY_SELF_PRESERVATION_MIN_INSTANCES', '0'],
     ['REGISTRY_SELF_PRESERVATION_MAX_SECONDS', '0'],
+    ['REGISTRY_DNS_PORT', '65536'],
+    ['REGISTRY_DNS_DOMAIN', '.consul'],
+    ['REGISTRY_DNS_DOMAIN', 'bad_domain'],
+    ['REGISTRY_CONSUL_DATACENTER', 'dc.1'],
   ])('fails fast naming %s=%j', (variable, value) => {
     expect(() => loadRegistryConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
   });
 
   it('reads REGISTRY_SELF_PRESERVATION_THRESHOLD=0 as disabled', () => {
     expect(loadRegistryConfig({ REGISTRY_SELF_PRESERVATION_THRESHOLD: '0' }).selfPreservationThreshold).toBe(0);
+  });
+
+  it('leaves DNS off unless REGISTRY_DNS_PORT is set', () => {
+    expect(loadRegistryConfig({}).dnsPort).toBeUndefined();
+    expect(loadRegistryConfig({ REGISTRY_DNS_PORT: '0' }).dnsPort).toBe(0);
   });
 
   it('merges partial overrides over the defaults', () => {

@@ -36,6 +36,12 @@ export interface RegistryConfig {
    * deregistration, how long the probe that follows waits for it before calling it critical.
    */
   sessionProbeTimeoutMs: number;
+  /** `REGISTRY_DNS_PORT`: the UDP port of the Consul-style DNS interface; unset: no DNS; 0 picks a free port. */
+  dnsPort: number | undefined;
+  /** `REGISTRY_DNS_DOMAIN`, default `consul`: the domain DNS answers for (`<service>.service.<domain>`). */
+  dnsDomain: string;
+  /** `REGISTRY_CONSUL_DATACENTER`, default `dc1`: the one datacenter the Consul API and DNS speak for. */
+  consulDatacenter: string;
 }
 
 /** Defaults, merged in this one place. */
@@ -53,7 +59,16 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   selfPreservationMinInstances: 10,
   selfPreservationMaxSeconds: 300,
   sessionProbeTimeoutMs: 1000,
+  dnsPort: undefined,
+  dnsDomain: 'consul',
+  consulDatacenter: 'dc1',
 };
+
+/** A DNS name of one or more labels (letters, digits, dashes), like `consul` or `discovery.internal`. */
+const DNS_DOMAIN_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/i;
+
+/** A datacenter name: one DNS label, as it appears in `<service>.service.<dc>.<domain>`. */
+const DATACENTER_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
 /** Key prefixes: safe in a Redis key and an etcd path. */
 const STORE_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -83,6 +98,9 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     selfPreservationMinInstances: integer(env, 'REGISTRY_SELF_PRESERVATION_MIN_INSTANCES', 1, 1_000_000),
     selfPreservationMaxSeconds: integer(env, 'REGISTRY_SELF_PRESERVATION_MAX_SECONDS', 1, 86_400),
     sessionProbeTimeoutMs: integer(env, 'REGISTRY_SESSION_PROBE_TIMEOUT_MS', 50, 60_000),
+    dnsPort: integer(env, 'REGISTRY_DNS_PORT', 0, 65535),
+    dnsDomain: matching(env, 'REGISTRY_DNS_DOMAIN', DNS_DOMAIN_PATTERN)?.toLowerCase(),
+    consulDatacenter: matching(env, 'REGISTRY_CONSUL_DATACENTER', DATACENTER_PATTERN)?.toLowerCase(),
   });
 }
 
@@ -97,9 +115,13 @@ function storeLocation(env: Env): StoreLocation | undefined {
 }
 
 function storePrefix(env: Env): string | undefined {
-  const raw = nonEmpty(env, 'REGISTRY_STORE_PREFIX');
-  if (raw !== undefined && !STORE_PREFIX_PATTERN.test(raw)) {
-    throw new InvalidConfigError('REGISTRY_STORE_PREFIX', `must match ${STORE_PREFIX_PATTERN.source}, got "${raw}"`);
+  return matching(env, 'REGISTRY_STORE_PREFIX', STORE_PREFIX_PATTERN);
+}
+
+function matching(env: Env, name: string, pattern: RegExp): string | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw !== undefined && !pattern.test(raw)) {
+    throw new InvalidConfigError(name, `must match ${pattern.source}, got "${raw}"`);
   }
   return raw;
 }

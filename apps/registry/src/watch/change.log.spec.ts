@@ -22,6 +22,22 @@ describe('ChangeLog', () => {
     expect(log.since('unknown', 4)).toEqual([]);
   });
 
+  it("tells each service's last change: held, trimmed, or the start of the history", () => {
+    const log = new ChangeLog(2);
+    expect(log.lastChange('calc')).toBeUndefined();
+    log.anchor(4);
+    expect(log.lastChange('calc')).toBe(4);
+    log.record(5, [added('a')]);
+    log.record(6, [added('x', 'orders')]);
+    expect(log.lastChange('calc')).toBe(5);
+    expect(log.lastChange('orders')).toBe(6);
+    log.record(7, [added('y', 'orders')]);
+    // calc's change was trimmed away: its bound still says when calc last changed.
+    expect(log.lastChange('calc')).toBe(5);
+    log.record(9, undefined);
+    expect(log.lastChange('calc')).toBe(9);
+  });
+
   it('cannot answer from before its history or beyond its latest revision', () => {
     const log = new ChangeLog();
     log.anchor(10);

@@ -111,6 +111,19 @@ export class ChangeLog {
     return low === changes.length ? [] : changes.slice(low);
   }
 
+  /**
+   * The revision of the newest change of `service` the log knows of: its newest held change, else the
+   * newest trimmed away, else the start of the history (nothing changed it since); undefined before any
+   * history. It grows only when the service changes (or the history restarts): a per-service index.
+   */
+  lastChange(service: string): number | undefined {
+    if (this.floor === undefined) return undefined;
+    const log = this.services.get(service);
+    if (log === undefined) return this.floor;
+    const held = log.changes.length > log.start ? log.changes[log.changes.length - 1].revision : log.trimmedTo;
+    return Math.max(held, this.floor);
+  }
+
   /** Whether `revision` lies within the history the log holds (deltas from it may exist). */
   covers(revision: number): boolean {
     return this.floor !== undefined && this.latestRevision !== undefined && revision >= this.floor && revision <= this.latestRevision;

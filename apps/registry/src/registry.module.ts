@@ -6,7 +6,10 @@ import { CHECK_PROVIDERS } from './checks/checks.providers';
 import { Clock, systemClock } from './clock';
 import { RegistryConfig } from './config';
 import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.constants';
+import { CONSUL_CONTROLLERS, CONSUL_PROVIDERS } from './consul/consul.providers';
+import { TokenCheck } from './registry/auth/token.check';
 import { TokenGuard } from './registry/auth/token.guard';
+import { InstanceRegistrar } from './registry/instance.registrar';
 import { HealthController } from './registry/health.controller';
 import { RegistrationLog } from './registry/registration.log';
 import { RegistryController } from './registry/registry.controller';
@@ -63,7 +66,7 @@ export class RegistryModule implements OnApplicationShutdown {
         MetricsModule,
         ...(extras.logging ? [LoggerModule.forRoot(extras.logging)] : []),
       ],
-      controllers: [RegistryController, WatchController, ServiceWatchController, SessionController, HealthController],
+      controllers: [RegistryController, WatchController, ServiceWatchController, SessionController, HealthController, ...CONSUL_CONTROLLERS],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_CLOCK, useValue: clock },
@@ -72,7 +75,9 @@ export class RegistryModule implements OnApplicationShutdown {
         { provide: SnapshotFile, useFactory: () => new SnapshotFile(config.dataDir) },
         { provide: APP_PIPE, useClass: RegistryValidationPipe },
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+        TokenCheck,
         TokenGuard,
+        InstanceRegistrar,
         ServicesView,
         ServiceAnswers,
         RegistrationLog,
@@ -86,6 +91,7 @@ export class RegistryModule implements OnApplicationShutdown {
         SelfPreservationHttpHooks,
         LostSessionProbe,
         SessionHub,
+        ...CONSUL_PROVIDERS,
       ],
     };
   }

@@ -7,6 +7,7 @@ export class ConsulPermissionDeniedError extends RegistryError {
   readonly status = 403;
 
   constructor() {
-    super('Permission denied: this write needs the registry token (X-Consul-Token or ?token=)');
+    // Short, as Consul's own: clients show a plain-text reason of under 80 characters as the error's message.
+    super('Permission denied: the registry token is missing or wrong');
   }
 }

@@ -21,7 +21,7 @@ describe('serviceRecords', () => {
     expect(serviceRecords({ name: 'web.service.consul', type: 'A' }, instances, zone).answers).toEqual([
       { name: 'web.service.consul', type: 'A', ttl: 0, data: '127.0.0.2' },
     ]);
-    expect(serviceRecords({ name: 'web.service.consul', type: 'AAAA' }, instances, zone).answers?.map((answer) => answer.data)).toEqual(['::1']);
+    expect(serviceRecords({ name: 'web.service.consul', type: 'AAAA' }, instances, zone).answers?.map((answer) => (answer as { data: unknown }).data)).toEqual(['::1']);
   });
 });
 

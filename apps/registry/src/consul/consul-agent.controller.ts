@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RegistryConfig } from '../config';
 import { ConsulUnknownIdError } from '../errors/consul-unknown-id.error';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
-import { ConsulAgent, TtlUpdate } from './consul.agent';
+import { ConsulAgent, TTL_UPDATES, TtlUpdate } from './consul.agent';
 import { ConsulExceptionFilter } from './consul-exception.filter';
 import { ConsulQueryParams, single } from './consul-query';
 import { ConsulTokenGuard } from './consul-token.guard';
@@ -39,25 +39,18 @@ export class ConsulAgentController {
     await this.agent.deregister(request, id);
   }
 
-  @Put('check/pass/:checkId')
+  /** `pass`, `warn` or `fail` a TTL check (`service:<id>`), with `?note=` as its output. */
+  @Put('check/:update/:checkId')
   @UseGuards(ConsulTokenGuard)
   @HttpCode(200)
-  pass(@Req() request: FastifyRequest, @Param('checkId') checkId: string, @Query() query: ConsulQueryParams): Promise<void> {
-    return this.ttl(request, checkId, 'pass', query);
-  }
-
-  @Put('check/warn/:checkId')
-  @UseGuards(ConsulTokenGuard)
-  @HttpCode(200)
-  warn(@Req() request: FastifyRequest, @Param('checkId') checkId: string, @Query() query: ConsulQueryParams): Promise<void> {
-    return this.ttl(request, checkId, 'warn', query);
-  }
-
-  @Put('check/fail/:checkId')
-  @UseGuards(ConsulTokenGuard)
-  @HttpCode(200)
-  fail(@Req() request: FastifyRequest, @Param('checkId') checkId: string, @Query() query: ConsulQueryParams): Promise<void> {
-    return this.ttl(request, checkId, 'fail', query);
+  async updateTtl(
+    @Req() request: FastifyRequest,
+    @Param('update') update: string,
+    @Param('checkId') checkId: string,
+    @Query() query: ConsulQueryParams,
+  ): Promise<void> {
+    if (!TTL_UPDATES.includes(update as TtlUpdate)) throw new NotFoundException(`Unknown check update ${JSON.stringify(update)}`);
+    await this.agent.updateTtl(request, checkId, update as TtlUpdate, single(query, 'note'));
   }
 
   /** Every instance, by id: the registry is the agent of all of them. */
@@ -74,9 +67,5 @@ export class ConsulAgentController {
     const instance = await this.agent.find(id);
     if (instance === undefined) throw new ConsulUnknownIdError('service', id);
     return agentService(instance, this.config.consulDatacenter);
-  }
-
-  private ttl(request: FastifyRequest, checkId: string, update: TtlUpdate, query: ConsulQueryParams): Promise<void> {
-    return this.agent.updateTtl(request, checkId, update, single(query, 'note'));
   }
 }

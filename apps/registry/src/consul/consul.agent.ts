@@ -15,6 +15,8 @@ import { AGENT_HELD_TTL_SECONDS, CHECK_ID_PREFIX } from './consul.constants';
 /** A TTL check's update: `pass` and `warn` keep the instance routable (the registry has no warning state), `fail` does not. */
 export type TtlUpdate = 'pass' | 'warn' | 'fail';
 
+export const TTL_UPDATES: readonly TtlUpdate[] = ['pass', 'warn', 'fail'];
+
 const STATUS_OF: Readonly<Record<TtlUpdate, InstanceStatus>> = { pass: 'passing', warn: 'passing', fail: 'critical' };
 
 /**

@@ -13,6 +13,8 @@ export interface AttemptResult<R> {
   readonly healthy: boolean | undefined;
   /** The metrics' outcome label. */
   readonly outcome: CallOutcome;
+  /** An answer's status (HTTP status, gRPC code), for the attempt's span; a failure's is on its error. */
+  readonly status?: number;
   /** Another instance might answer better: retried when the call is idempotent (or `neverSent`). */
   readonly retryable: boolean;
   /** Nothing reached a server, so even a non-idempotent call may be retried. */
@@ -28,9 +30,9 @@ export interface AttemptResult<R> {
   readonly discard?: () => void;
 }
 
-/** An answer that ends the call. @internal */
-export function answered<R>(value: R, outcome: CallOutcome, healthy: boolean, extra?: Partial<AttemptResult<R>>): AttemptResult<R> {
-  return result(true, value, undefined, outcome, healthy, false, false, extra);
+/** An answer that ends the call; `status` is its HTTP status or gRPC code. @internal */
+export function answered<R>(value: R, outcome: CallOutcome, healthy: boolean, status: number, extra?: Partial<AttemptResult<R>>): AttemptResult<R> {
+  return result(true, value, undefined, outcome, healthy, false, false, extra, status);
 }
 
 /** A failure: thrown unless the pipeline tries again. @internal */
@@ -55,6 +57,7 @@ function result<R>(
   retryable: boolean,
   neverSent: boolean,
   extra: Partial<AttemptResult<R>> | undefined,
+  status?: number,
 ): AttemptResult<R> {
   return {
     answered: isAnswer,
@@ -62,6 +65,7 @@ function result<R>(
     error,
     healthy,
     outcome,
+    status,
     retryable: extra?.retryable ?? retryable,
     neverSent,
     cancelled: extra?.cancelled,

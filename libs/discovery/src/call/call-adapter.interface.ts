@@ -1,4 +1,5 @@
 import { ServiceInstance } from '../interfaces/service-instance.interface';
+import type { TraceHeaders } from '../tracing/call-tracing';
 import { AttemptResult } from './attempt-result';
 
 /** What the pipeline hands an adapter for one attempt. @internal */
@@ -11,6 +12,8 @@ export interface AttemptOptions {
   readonly signal?: AbortSignal;
   /** 0 for the first attempt. */
   readonly attempt: number;
+  /** The attempt's trace context to send (`traceparent`, …) while tracing; undefined otherwise. */
+  readonly trace?: TraceHeaders;
 }
 
 /**

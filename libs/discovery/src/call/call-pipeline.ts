@@ -6,6 +6,8 @@ import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { RetryBackoff } from '../resilience/retry.policy';
 import { RetryBudget, RetryBudgetOptions } from '../resilience/retry-budget';
+import { AttemptTrace, CallTrace, CallTracing } from '../tracing/call-tracing';
+import { EVENT } from '../tracing/span-attributes';
 import { AttemptResult } from './attempt-result';
 import { AttemptOptions, CallAdapter } from './call-adapter.interface';
 import { CallSpec } from './call-spec';
@@ -17,6 +19,8 @@ export interface PipelineRuntime {
   readonly ejection: OutlierEjection;
   readonly backoff: RetryBackoff;
   readonly retryBudget: RetryBudgetOptions;
+  /** The calls' spans, when an OpenTelemetry SDK is registered; undefined: none, at no cost. */
+  readonly tracing?: CallTracing;
 }
 
 /** What the call ended with, and how many attempts it sent. @internal */
@@ -32,11 +36,15 @@ interface CallState {
   sent: number;
   tried: ServiceInstance[] | undefined;
   backoff: Awaited<ReturnType<RetryBackoff['wait']>>;
+  /** The call's span, while tracing. */
+  trace: CallTrace | undefined;
 }
 
 /**
  * The one call loop of every client — HTTP buffered, HTTP streamed, gRPC unary: select an instance → send
  * (the protocol's {@link CallAdapter}) → classify → account (circuit, strategy, metrics) → retry or return.
+ * While an OpenTelemetry SDK is registered, the call and each attempt get a span (`runtime.tracing`, the one
+ * place that makes them), each attempt sending its span's context on; otherwise that costs one field check.
  * It also keeps the call within its deadline (each attempt's timeout is the smaller of its own and what
  * remains; a call whose budget is spent fails at once with {@link DeadlineExceededError}, unsent), within
  * the service's retry budget, and hedges idempotent calls that ask for it. @internal
@@ -46,10 +54,17 @@ export class CallPipeline {
 
   constructor(private readonly runtime: PipelineRuntime) {}
 
-  async run<A, R>(spec: CallSpec, adapter: CallAdapter<A, R>): Promise<PipelineResult<R>> {
+  run<A, R>(spec: CallSpec, adapter: CallAdapter<A, R>): Promise<PipelineResult<R>> {
+    const tracing = this.runtime.tracing;
+    if (tracing === undefined) return this.loop(spec, adapter, undefined);
+    const trace = tracing.start(spec);
+    return trace.end(this.loop(spec, adapter, trace));
+  }
+
+  private async loop<A, R>(spec: CallSpec, adapter: CallAdapter<A, R>, trace: CallTrace | undefined): Promise<PipelineResult<R>> {
     const budget = this.budgetOf(spec.service);
     budget.called();
-    const state: CallState = { attempt: 0, sent: 0, tried: undefined, backoff: undefined };
+    const state: CallState = { attempt: 0, sent: 0, tried: undefined, backoff: undefined, trace };
     let lastError: unknown;
     for (;;) {
       const remaining = spec.deadline - Date.now();
@@ -65,21 +80,25 @@ export class CallPipeline {
         if (state.attempt < spec.retries) {
           state.attempt++;
           spec.metrics?.retried();
+          state.trace?.event(EVENT.waitForInstance, state.attempt);
           state.backoff = await this.runtime.backoff.wait(state.backoff);
           continue;
         }
         spec.metrics?.noInstance();
         throw new NoAvailableInstanceError(spec.service, this.runtime.selector.explain(candidates, spec.filter));
       }
+      const hedging = spec.hedgeAfterMs !== undefined && spec.idempotent && state.attempt < spec.retries;
+      const span = hedging ? undefined : state.trace?.attempt(instance, state.attempt, false);
       const options: AttemptOptions = {
         timeoutMs: Math.min(spec.timeoutMs, remaining),
         deadline: spec.deadline,
         signal: spec.signal,
         attempt: state.attempt,
+        trace: span?.headers,
       };
       let result: AttemptResult<R>;
       let from = instance;
-      if (spec.hedgeAfterMs !== undefined && spec.idempotent && state.attempt < spec.retries) {
+      if (hedging) {
         [result, from] = await this.hedged(spec, adapter, instance, options, candidates, state, budget);
       } else {
         // The plain attempt inline, not through attempt(): one promise less per call on the hot path.
@@ -89,7 +108,7 @@ export class CallPipeline {
         } catch (error) {
           result = adapter.classifyError(error, instance, options);
         }
-        this.settle(spec, instance, result, started);
+        this.settle(spec, instance, result, started, span);
       }
       // An answer ends the call, unless it is one another instance may better (a proxied 503) and a retry is allowed.
       if (result.answered) {
@@ -105,14 +124,17 @@ export class CallPipeline {
     }
   }
 
-  /** One attempt on `instance`: sent, classified and accounted. */
+  /** One attempt on `instance` (of a hedged pair): sent, classified and accounted. */
   private async attempt<A, R>(
     spec: CallSpec,
     adapter: CallAdapter<A, R>,
     instance: ServiceInstance,
-    options: AttemptOptions,
+    attemptOptions: AttemptOptions,
     state: CallState,
+    hedge: boolean,
   ): Promise<AttemptResult<R>> {
+    const span = state.trace?.attempt(instance, attemptOptions.attempt, hedge);
+    const options = span === undefined ? attemptOptions : { ...attemptOptions, trace: span.headers };
     const started = this.begin(spec, instance, state);
     let result: AttemptResult<R>;
     try {
@@ -120,7 +142,7 @@ export class CallPipeline {
     } catch (error) {
       result = adapter.classifyError(error, instance, options);
     }
-    this.settle(spec, instance, result, started);
+    this.settle(spec, instance, result, started, span);
     return result;
   }
 
@@ -135,19 +157,23 @@ export class CallPipeline {
   }
 
   /** Accounts the attempt now, or once its answer's body is done. */
-  private settle<R>(spec: CallSpec, instance: ServiceInstance, result: AttemptResult<R>, started: number): void {
-    if (result.inFlightUntil) void result.inFlightUntil.then(() => this.account(spec, instance, result, started));
-    else this.account(spec, instance, result, started);
+  private settle<R>(spec: CallSpec, instance: ServiceInstance, result: AttemptResult<R>, started: number, span: AttemptTrace | undefined): void {
+    if (result.inFlightUntil) void result.inFlightUntil.then(() => this.account(spec, instance, result, started, span));
+    else this.account(spec, instance, result, started, span);
   }
 
-  /** Counts an attempt for or against its instance: circuit, strategy, metrics. */
-  private account<R>(spec: CallSpec, instance: ServiceInstance, result: AttemptResult<R>, started: number): void {
+  /** Counts an attempt for or against its instance: circuit, strategy, metrics, and ends its span. */
+  private account<R>(spec: CallSpec, instance: ServiceInstance, result: AttemptResult<R>, started: number, span: AttemptTrace | undefined): void {
     const { ejection } = this.runtime;
     if (result.healthy === undefined) ejection.release(instance.id);
     else if (result.healthy) ejection.onSuccess(instance.id);
-    else if (ejection.onFailure(instance.id)) spec.metrics?.ejected();
+    else if (ejection.onFailure(instance.id)) {
+      spec.metrics?.ejected();
+      span?.ejected();
+    }
     spec.strategy.onEnd?.(instance, { latencyMs: started ? performance.now() - started : 0, ok: result.healthy !== false });
     spec.metrics?.attempt(instance.id, result.outcome, started);
+    span?.end(result);
   }
 
   /** Whether to try another instance after `result`; counts the retry when it says yes. */
@@ -157,11 +183,13 @@ export class CallPipeline {
     if (Date.now() >= spec.deadline) return false;
     if (!budget.tryRetry()) {
       spec.metrics?.retryRefused();
+      state.trace?.event(EVENT.retryRefused, state.attempt);
       return false;
     }
     state.attempt++;
     (state.tried ??= []).push(instance);
     spec.metrics?.retried();
+    state.trace?.event(EVENT.retry, state.attempt);
     return true;
   }
 
@@ -183,7 +211,7 @@ export class CallPipeline {
     const signalFor = (i: number): AbortSignal =>
       spec.signal ? AbortSignal.any([spec.signal, controllers[i].signal]) : controllers[i].signal;
     const racers: Array<Promise<[AttemptResult<R>, ServiceInstance, number]>> = [
-      this.attempt(spec, adapter, first, { ...options, signal: signalFor(0) }, state).then((r) => [r, first, 0]),
+      this.attempt(spec, adapter, first, { ...options, signal: signalFor(0) }, state, false).then((r) => [r, first, 0]),
     ];
     let timer: NodeJS.Timeout | undefined;
     const hedge = new Promise<'hedge'>((resolve) => {
@@ -200,10 +228,11 @@ export class CallPipeline {
     }
     spec.metrics?.hedged();
     state.attempt++;
+    state.trace?.event(EVENT.hedge, state.attempt);
     (state.tried ??= []).push(first);
     const remaining = Math.max(1, spec.deadline - Date.now());
     const hedgeOptions = { ...options, timeoutMs: Math.min(spec.timeoutMs, remaining), signal: signalFor(1), attempt: state.attempt };
-    racers.push(this.attempt(spec, adapter, second, hedgeOptions, state).then((r) => [r, second, 1]));
+    racers.push(this.attempt(spec, adapter, second, hedgeOptions, state, true).then((r) => [r, second, 1]));
     // The first answer wins; a failure waits for the other attempt.
     const pending = new Set(racers);
     let last: [AttemptResult<R>, ServiceInstance, number] | undefined;

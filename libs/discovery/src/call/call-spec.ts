@@ -5,6 +5,8 @@ import { InstanceFilter } from '../client/service-request.interface';
 /** One logical call as the pipeline runs it, whatever its protocol. @internal */
 export interface CallSpec {
   readonly service: string;
+  /** What is called, as spans name it: the HTTP method, or the gRPC method's path (`/calc.Calculator/Add`). */
+  readonly operation?: string;
   /** Safe to repeat after the request may have reached a server. */
   readonly idempotent: boolean;
   /** Attempts after the first (on another instance, while that is safe). */

@@ -9,7 +9,7 @@ import { outgoingHeaders } from './request-builder';
 
 /**
  * What both HTTP adapters share: sending an attempt (its timeout in the transport's timers and in
- * `x-timeout-ms`) and classifying a transport failure. @internal
+ * `x-timeout-ms`, its trace context in `traceparent` while tracing) and classifying a transport failure. @internal
  */
 export abstract class HttpAttempt<R> {
   /** The request as last sent: rebuilt only when an attempt's budget differs (most calls send one). */
@@ -36,19 +36,23 @@ export abstract class HttpAttempt<R> {
   }
 
   private requestFor(options: AttemptOptions): TransportRequest {
-    const timeoutMs = options.timeoutMs;
-    if (this.sent === undefined || this.sent.timeoutMs !== timeoutMs) {
-      // One shape for every request (undici and the transport read the same fields in the same order).
-      this.sent = {
-        method: this.method,
-        path: this.path,
-        headers: outgoingHeaders(this.headers, timeoutMs, options.deadline),
-        body: this.body,
-        timeoutMs,
-        bodyTimeoutMs: this.bodyTimeout ? timeoutMs : undefined,
-      };
-    }
+    // A traced attempt sends its own span's context: a request of its own.
+    if (options.trace !== undefined) return this.build(options);
+    if (this.sent === undefined || this.sent.timeoutMs !== options.timeoutMs) this.sent = this.build(options);
     return this.sent;
+  }
+
+  private build(options: AttemptOptions): TransportRequest {
+    const timeoutMs = options.timeoutMs;
+    // One shape for every request (undici and the transport read the same fields in the same order).
+    return {
+      method: this.method,
+      path: this.path,
+      headers: outgoingHeaders(this.headers, timeoutMs, options.deadline, options.trace),
+      body: this.body,
+      timeoutMs,
+      bodyTimeoutMs: this.bodyTimeout ? timeoutMs : undefined,
+    };
   }
 
   /** A transport failure: the caller's abort, a timeout, or no answer at all. */

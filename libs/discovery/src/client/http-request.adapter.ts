@@ -46,7 +46,7 @@ export class HttpRequestAdapter<T> extends HttpAttempt<T> implements CallAdapter
     const { statusCode, contentType, text } = answer;
     const outcome = httpOutcome(statusCode);
     if (statusCode >= 200 && statusCode < 300) {
-      return answered((statusCode === 204 ? undefined : parseBody(text, contentType)) as T, outcome, true);
+      return answered((statusCode === 204 ? undefined : parseBody(text, contentType)) as T, outcome, true, statusCode);
     }
     const healthy = !isFailureStatus(statusCode);
     const error = new RemoteHttpError(this.service, instance, statusCode, parseBody(text, contentType));

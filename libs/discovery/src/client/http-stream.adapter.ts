@@ -36,7 +36,7 @@ export class HttpStreamAdapter extends HttpAttempt<ServiceStreamResponse> implem
   classify(response: TransportResponse, instance: ServiceInstance): AttemptResult<ServiceStreamResponse> {
     const { statusCode, headers, body } = response;
     const done = new Promise<void>((resolve) => body.once('close', () => resolve()));
-    return answered({ statusCode, headers, body, instance }, httpOutcome(statusCode), !isFailureStatus(statusCode), {
+    return answered({ statusCode, headers, body, instance }, httpOutcome(statusCode), !isFailureStatus(statusCode), statusCode, {
       // A body already sent upstream cannot be sent again.
       retryable: this.streamed === undefined && isRetryableStatus(statusCode),
       inFlightUntil: done,

@@ -3,6 +3,7 @@ import { RequestContext } from '../context/request-context';
 import { REQUEST_ID_HEADER } from '../context/request-id';
 import { QueryValue } from './service-request.interface';
 import { TransportHeaders } from './http-transport.interface';
+import type { TraceHeaders } from '../tracing/call-tracing';
 
 /** Appends `query` to `path` (arrays repeat the key; undefined values are dropped). @internal */
 export function buildPath(path: string, query: Record<string, QueryValue> | undefined): string {
@@ -57,14 +58,21 @@ export function withRequestId<H extends TransportHeaders>(headers: H | undefined
  * `headers` as an attempt sends them: with the current request's id (see {@link withRequestId}) and, when
  * the call has a deadline (its own `deadlineMs`, or what the request being handled has left), the attempt's
  * budget as `x-timeout-ms`, so the callee can stop when the caller will. A call with no deadline sends none:
- * its timeout is its own patience, not a budget handed down. Copies only when it adds something; never
- * mutates `headers`. @internal
+ * its timeout is its own patience, not a budget handed down. A traced attempt's context (`trace`:
+ * `traceparent`, `tracestate`) replaces any the headers carry (a proxied request's, from its own caller).
+ * Copies only when it adds something; never mutates `headers`. @internal
  */
-export function outgoingHeaders<H extends TransportHeaders>(headers: H | undefined, timeoutMs: number, deadline: number): H | TransportHeaders | undefined {
+export function outgoingHeaders<H extends TransportHeaders>(
+  headers: H | undefined,
+  timeoutMs: number,
+  deadline: number,
+  trace?: TraceHeaders,
+): H | TransportHeaders | undefined {
   const withId = withRequestId(headers);
-  if (!Number.isFinite(deadline)) return withId;
+  if (!Number.isFinite(deadline) && trace === undefined) return withId;
   const out: TransportHeaders = withId === headers ? { ...headers } : (withId as TransportHeaders);
-  out[TIMEOUT_HEADER] = String(Math.max(0, Math.floor(timeoutMs)));
+  if (Number.isFinite(deadline)) out[TIMEOUT_HEADER] = String(Math.max(0, Math.floor(timeoutMs)));
+  if (trace !== undefined) Object.assign(out, trace);
   return out;
 }
 

@@ -8,6 +8,7 @@ import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interf
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
+import { CallTracing } from '../tracing/call-tracing';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { isIdempotent, RetryBackoff } from '../resilience/retry.policy';
 import { HttpCallContext, HttpCallResult, HttpClientInterceptor } from './http-interceptor.interface';
@@ -86,6 +87,7 @@ export class ServiceClient {
       ejection,
       backoff: new RetryBackoff(config.retryBackoffMs),
       retryBudget: config.retryBudget,
+      tracing: CallTracing.create('http'),
     });
     this.invoke = this.chain([]);
     this.plain = config.http.interceptors.length === 0;
@@ -117,7 +119,7 @@ export class ServiceClient {
         const path = buildPath(req.path, req.query);
         const timeoutMs = req.timeoutMs ?? this.config.timeoutMs;
         const adapter = new HttpRequestAdapter<T>(this.transport, req.service, method, path, headers, body);
-        return this.pipeline.run(this.spec(req, isIdempotent(method), timeoutMs), adapter).then(valueOf);
+        return this.pipeline.run(this.spec(req, method, timeoutMs), adapter).then(valueOf);
       }
       return this.call(req, 'request', headers, body).then(responseOf) as Promise<T>;
     } catch (error) {
@@ -160,10 +162,11 @@ export class ServiceClient {
   }
 
   /** What the pipeline runs for `req`. */
-  private spec(req: ServiceCallOptions, idempotent: boolean, timeoutMs: number): CallSpec {
+  private spec(req: ServiceCallOptions, method: string, timeoutMs: number): CallSpec {
     return {
       service: req.service,
-      idempotent,
+      operation: method,
+      idempotent: isIdempotent(method),
       retries: req.retries ?? this.config.retries,
       timeoutMs,
       deadline: callDeadline(req.deadlineMs),
@@ -177,7 +180,7 @@ export class ServiceClient {
 
   /** The load-balanced call itself, through the pipeline. */
   private async send(ctx: HttpCall): Promise<HttpCallResult> {
-    const spec = this.spec(ctx.options, ctx.idempotent, ctx.timeoutMs);
+    const spec = this.spec(ctx.options, ctx.method, ctx.timeoutMs);
     const adapter =
       ctx.kind === 'request'
         ? new HttpRequestAdapter(this.transport, ctx.service, ctx.method, ctx.path, ctx.headers, ctx.body as string | Buffer | undefined)

@@ -11,6 +11,7 @@ import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { RetryBackoff } from '../resilience/retry.policy';
+import { CallTracing } from '../tracing/call-tracing';
 import { GrpcChannelPool } from './channel-pool';
 import { GrpcClientOptions } from './grpc-client-options.interface';
 import { CompiledGrpcMethod, GrpcClientRuntime, GrpcServiceClient } from './grpc-service-client';
@@ -47,6 +48,7 @@ export class GrpcClientFactory {
         ejection,
         backoff: new RetryBackoff(config.retryBackoffMs),
         retryBudget: config.retryBudget,
+        tracing: CallTracing.create('grpc'),
       }),
       // Strategy state (round-robin position, latency averages) kept apart from the HTTP clients'.
       strategies: new StrategyRegistry(),

@@ -144,6 +144,7 @@ export class GrpcServiceClient<D = unknown> {
     const { options } = ctx;
     const spec: CallSpec = {
       service: ctx.service,
+      operation: ctx.path,
       idempotent: ctx.idempotent,
       retries: options.retries ?? this.settings.retries,
       // gRPC's deadline covers every attempt: no per-attempt timeout of its own.

@@ -6,6 +6,7 @@ import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { grpcOutcome } from '../metrics/call-outcome';
 import { grpcNeverSent, grpcStatusAsHttp, isFailureStatus, isRetryableStatus } from '../resilience/retry.policy';
 import { GrpcChannelPool } from './channel-pool';
+import { withTraceContext } from './grpc-metadata';
 import { LoadedMethod } from './proto-definition.loader';
 import { SERIALIZATION_FAILURE, UnaryAnswer, unaryAttempt } from './unary-attempt';
 
@@ -29,11 +30,13 @@ export class GrpcUnaryAdapter implements CallAdapter<UnaryAnswer, GrpcAnswer> {
 
   send(instance: ServiceInstance, options: AttemptOptions): Promise<UnaryAnswer> {
     const deadline = Math.min(options.deadline, Date.now() + options.timeoutMs);
-    return unaryAttempt(this.channels.get(instance), this.method, this.request, this.metadata, deadline, options.signal);
+    // A traced attempt sends its own span's context, in a copy: a hedged twin may be in flight with its own.
+    const metadata = options.trace === undefined ? this.metadata : withTraceContext(this.metadata, options.trace);
+    return unaryAttempt(this.channels.get(instance), this.method, this.request, metadata, deadline, options.signal);
   }
 
   classify(answer: UnaryAnswer): AttemptResult<GrpcAnswer> {
-    return answered(answer, 'success', true);
+    return answered(answer, 'success', true, GrpcStatus.OK);
   }
 
   classifyError(error: unknown, instance: ServiceInstance, options: AttemptOptions): AttemptResult<GrpcAnswer> {

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoInstance } from 'pino';
-
-/** Probes and scrapes: never worth a line, even at debug. */
-const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
+import { isProbePath } from './probe-paths';
 
 /**
  * One line per finished request of a Fastify app: `request completed` with `reqId` (Fastify's
@@ -18,7 +16,7 @@ export function useRequestLogging(fastify: FastifyInstance, logger: PinoInstance
   fastify.addHook('onResponse', (request, reply, done) => {
     const statusCode = reply.statusCode;
     const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'info' : 'debug';
-    if (logger.isLevelEnabled(level) && !UNLOGGED_PATHS.has(pathOf(request.url))) {
+    if (logger.isLevelEnabled(level) && !isProbePath(request.url)) {
       logger[level](
         {
           reqId: request.id,
@@ -31,9 +29,4 @@ export function useRequestLogging(fastify: FastifyInstance, logger: PinoInstance
     }
     done();
   });
-}
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

@@ -37,3 +37,6 @@ export const INVALID_GRPC_OPTION = (option: string, expected: string, got: unkno
 
 export const DEADLINE_EXCEEDED = (service: string, attempts: number): string =>
   `Call to service "${service}" ran out of its deadline ${attempts === 0 ? 'before it was sent' : `after ${attempts} attempt(s)`}`;
+
+export const INVALID_TRACING_SETTING = (variable: string, expected: string, got: string): string =>
+  `Invalid ${variable}: expected ${expected}, got ${JSON.stringify(got)}`;

@@ -1,0 +1,67 @@
+import { DiscoveryConfigError } from '../config/discovery-config.error';
+import { INVALID_TRACING_SETTING } from '../errors/error.messages';
+
+/** The OTLP encoding the exporter speaks: JSON over HTTP (`@opentelemetry/exporter-trace-otlp-http`). */
+export const OTLP_PROTOCOL = 'http/json';
+
+/** The SDK {@link startTracing} registered. */
+export interface StartedTracing {
+  /** Exports what is still buffered and stops: when the app closes (`useRequestTracing(fastify, { sdk })` does). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the OpenTelemetry Node SDK for this process, configured by the standard `OTEL_*` variables, when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; otherwise does nothing and
+ * loads none of the SDK, so an app without an endpoint pays nothing for tracing. What it registers: a
+ * `NodeTracerProvider` (sampler from `OTEL_TRACES_SAMPLER`/`_ARG`, default parent-based always-on), a batch span
+ * processor (`OTEL_BSP_*`) exporting OTLP as JSON over HTTP to `<endpoint>/v1/traces` (`OTEL_EXPORTER_OTLP_HEADERS`,
+ * `_TIMEOUT`, `_COMPRESSION`), the W3C trace-context and baggage propagators and the AsyncLocalStorage context
+ * manager; the resource's `service.name` is `serviceName` unless `OTEL_SERVICE_NAME` says otherwise, plus
+ * `OTEL_RESOURCE_ATTRIBUTES`. `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` leave it off. A protocol
+ * other than `http/json`, an exporter other than `otlp` or an endpoint that is not a URL throw
+ * {@link DiscoveryConfigError} naming the variable.
+ *
+ * Call it first in main.ts, before the Nest app (and its clients) is created. Needs the optional peer
+ * dependencies `@opentelemetry/sdk-trace-node`, `@opentelemetry/exporter-trace-otlp-http` and
+ * `@opentelemetry/resources`; an app preferring another SDK setup registers its own instead, and the library's
+ * spans go there.
+ *
+ * @example
+ * ```ts
+ * const tracing = startTracing('orders');
+ * const adapter = new FastifyAdapter({ genReqId: genRequestId });
+ * useRequestTracing(adapter.getInstance(), { sdk: tracing });   // server spans; the SDK shut down with the app
+ * ```
+ */
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): StartedTracing | undefined {
+  const endpointVariable = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const endpoint = env[endpointVariable];
+  if (!endpoint || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim();
+  if (exporter === 'none') return undefined;
+  if (exporter && exporter !== 'otlp') throw invalid('OTEL_TRACES_EXPORTER', '"otlp" or "none"', exporter);
+  for (const variable of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = env[variable]?.trim();
+    if (protocol && protocol !== OTLP_PROTOCOL) throw invalid(variable, `"${OTLP_PROTOCOL}" (the exporter this app ships)`, protocol);
+  }
+  if (!URL.canParse(endpoint)) throw invalid(endpointVariable, 'an http(s) URL', endpoint);
+
+  // Loaded here, not imported: without an endpoint the SDK is never loaded.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { BatchSpanProcessor, NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const resource = resources
+    .defaultResource()
+    .merge(resources.resourceFromAttributes({ 'service.name': serviceName }))
+    .merge(resources.detectResources({ detectors: [resources.envDetector] }));
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  provider.register();
+  return { shutdown: () => provider.shutdown() };
+}
+
+function invalid(variable: string, expected: string, got: string): DiscoveryConfigError {
+  return new DiscoveryConfigError(variable, INVALID_TRACING_SETTING(variable, expected, got));
+}

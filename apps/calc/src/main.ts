@@ -1,5 +1,6 @@
 import { RegistrationService } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
+import { startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
@@ -16,12 +17,16 @@ async function bootstrap(): Promise<void> {
   const logger = appLogger(loggerParams('calc'));
   Logger.overrideLogger(logger);
   const config = loadCalcConfig();
+  // OpenTelemetry's SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set (before any client exists); else nothing is loaded.
+  const tracing = startTracing('calc');
   // request.id (and every log line's reqId) is the caller's X-Request-Id when it sent a sane one.
   const adapter = new FastifyAdapter({ genReqId: genRequestId });
   // No useRequestContext: calc is a leaf. Its handlers call no one and log nothing (its request lines carry
   // reqId from request.id), so it keeps AsyncLocalStorage's promise hooks — a cost on every promise on
   // Node 20 — off; the one handler that calls on (the fault relay) enters the context itself.
   useRequestLogging(adapter.getInstance(), PinoLogger.root);
+  // A server span per request, child of the caller's attempt (traceparent); no hook at all when tracing is off.
+  useRequestTracing(adapter.getInstance(), { sdk: tracing });
   const app = await NestFactory.create<NestFastifyApplication>(CalcModule, adapter, { logger });
   app.enableShutdownHooks();
 

@@ -1,4 +1,5 @@
 import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@nest-discovery/discovery/logging';
+import { startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,10 +15,14 @@ async function bootstrap(): Promise<void> {
   const logger = appLogger(loggerParams('gateway'));
   Logger.overrideLogger(logger);
   const config = loadGatewayConfig();
+  // OpenTelemetry's SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set (before any client exists); else nothing is loaded.
+  const tracing = startTracing('gateway');
   // A caller's X-Request-Id is kept when it is sane, so one id follows a request through every hop:
   // it is each log line's reqId, and every call made while handling the request sends it upstream.
   const adapter = new FastifyAdapter({ genReqId: genRequestId });
   const fastify = adapter.getInstance();
+  // A server span per request, current while it is handled: the calls it makes are its children.
+  useRequestTracing(fastify, { sdk: tracing });
   // A request's budget: its caller's x-timeout-ms, else its proxy route's, else GATEWAY_BUDGET_MS.
   // Its id is answered in X-Request-Id, so a client can quote it.
   useRequestContext(fastify, {

@@ -1,4 +1,5 @@
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
+import { StartedTracing, startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -23,6 +24,8 @@ export interface RegistryAppOptions {
    */
   logger?: LoggerParams | false;
   clock?: Clock;
+  /** The OpenTelemetry SDK `startTracing` registered, shut down with the app. */
+  tracing?: StartedTracing;
 }
 
 /**
@@ -41,6 +44,8 @@ export async function createRegistryApp(
   // No useRequestContext: the registry calls nobody on a request's behalf, and the lines its handlers log
   // carry their reqId themselves (requestLine), which spares every request AsyncLocalStorage's promise hooks.
   if (logger) useRequestLogging(adapter.getInstance(), PinoLogger.root);
+  // A server span per request while an SDK is registered (registrations and watch answers say what they did).
+  useRequestTracing(adapter.getInstance(), { sdk: options.tracing });
   const app = await NestFactory.create<NestFastifyApplication>(
     RegistryModule.forRoot(config, { clock: options.clock, logging }),
     adapter,
@@ -66,5 +71,7 @@ export async function bootstrap(): Promise<NestFastifyApplication> {
   // The logger first, so that a bad variable is reported as a JSON line too.
   const logging = loggerParams('registry');
   Logger.overrideLogger(appLogger(logging));
-  return createRegistryApp(loadRegistryConfig(process.env), { logger: logging });
+  const config = loadRegistryConfig(process.env);
+  // OpenTelemetry's SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set; else nothing is loaded.
+  return createRegistryApp(config, { logger: logging, tracing: startTracing('registry') });
 }

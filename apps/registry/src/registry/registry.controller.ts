@@ -44,6 +44,7 @@ import { RegistryInstance } from './instance.entity';
 import { registerAnswer } from './register-answer';
 import { InstanceRegistrar } from './instance.registrar';
 import { describeInstance as describe } from './registration.log';
+import { traceRegistration } from './registry.spans';
 import { requestLine } from './request-line';
 import { ServiceAnswers } from './service-answers';
 import { servicesJson, ServicesView } from './services.view';
@@ -84,8 +85,9 @@ export class RegistryController {
     @Query() query: RegisterQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Buffer> {
-    const { instance, created, revision } = await this.registrar.upsert(reply.request, toRegistration(body));
+    const { instance, created, changed, revision } = await this.registrar.upsert(reply.request, toRegistration(body));
     void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    traceRegistration(reply.request, instance, created ? 'registered' : changed ? 'updated' : 'renewed', revision);
     if (query.answer === 'none' || query.knownRevision === revision) return registerAnswer(instance, revision);
     const view = await this.view.current({ allowLag: true });
     return registerAnswer(instance, view.revision, servicesJson(view));

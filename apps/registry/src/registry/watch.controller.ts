@@ -6,6 +6,7 @@ import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WakeReason, WatchHub } from '../watch/watch.hub';
 import { scopeOf, WatchQueryDto } from './dto/query.dto';
+import { traceWatchAnswer } from './registry.spans';
 import { ServicesView } from './services.view';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -63,6 +64,7 @@ export class WatchController {
     // answer made the client ask again at once, a busy loop of whole-registry answers under churn.
     const learning = reason !== 'timeout' && reason !== 'shutdown';
     const view = await this.view.current({ scope, allowLag: true, newerThan: learning ? query.revision : undefined });
+    traceWatchAnswer(reply.request, query.revision, view.revision, reason ?? 'at once');
     void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(view.body);
   }
 }

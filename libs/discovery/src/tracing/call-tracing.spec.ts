@@ -1,0 +1,90 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, NodeTracerProvider, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { RequestContext } from '../context/request-context';
+import { instance, json, makeClient, startServer, StaticSource, TestClient, TestServer } from '../client/test-support/fixtures';
+
+/**
+ * The call pipeline's spans, with the real Node SDK registered (spans kept in memory) and real HTTP servers:
+ * what the adapter makes of a call, its attempts, its retries and its failures, and what each attempt sends.
+ */
+describe('call spans (ServiceClient, the Node SDK, real HTTP servers)', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const servers: TestServer[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(() => provider.register());
+  afterAll(() => provider.shutdown());
+  afterEach(async () => {
+    exporter.reset();
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  /** Answers `status` with the traceparent it got. */
+  const server = async (status: number): Promise<TestServer> => {
+    const s = await startServer((req, res) => json(res, status, { traceparent: req.headers.traceparent }));
+    servers.push(s);
+    return s;
+  };
+  const client = (source: StaticSource, retries = 2): TestClient['client'] => {
+    const c = makeClient(source, { retries });
+    clients.push(c);
+    return c.client;
+  };
+  const spans = (kind: SpanKind): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.kind === kind);
+  const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
+
+  it('makes a call span and an attempt span under it, and sends the attempt as the traceparent', async () => {
+    const s = await server(200);
+    const c = client(new StaticSource().set('svc', [instance('a', s.port)]));
+    const answer = await RequestContext.run({ requestId: 'req-1' }, () => c.request<{ traceparent: string }>({ service: 'svc', path: '/x' }));
+
+    const [call] = spans(SpanKind.INTERNAL);
+    const [attempt] = spans(SpanKind.CLIENT);
+    expect(call).toMatchObject({ name: 'svc GET', attributes: expect.objectContaining({ 'discovery.service': 'svc', 'discovery.request_id': 'req-1', 'discovery.attempts': 1 }) });
+    expect(attempt).toMatchObject({
+      name: 'GET',
+      attributes: expect.objectContaining({ 'discovery.instance.id': 'a', 'server.port': s.port, 'discovery.attempt': 0, 'http.response.status_code': 200 }),
+    });
+    expect(parentOf(attempt)).toBe(call.spanContext().spanId);
+    const { traceId, spanId } = attempt.spanContext();
+    expect(answer.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+  });
+
+  it('makes a call a child of the current span', async () => {
+    const s = await server(200);
+    const c = client(new StaticSource().set('svc', [instance('a', s.port)]));
+    const outer = provider.getTracer('test').startSpan('outer');
+    await context.with(trace.setSpan(context.active(), outer), () => c.request({ service: 'svc', path: '/' }));
+    outer.end();
+    expect(parentOf(spans(SpanKind.INTERNAL)[0])).toBe(outer.spanContext().spanId);
+  });
+
+  it('shows a retry as a second attempt span, the first in error, and the retry as an event of the call', async () => {
+    const bad = await server(503);
+    const good = await server(200);
+    const c = client(new StaticSource().set('svc', [instance('bad', bad.port), instance('good', good.port)]));
+    // Round robin: one of two calls starts on the bad instance.
+    await c.request({ service: 'svc', path: '/' });
+    await c.request({ service: 'svc', path: '/' });
+    const retried = spans(SpanKind.INTERNAL).find((span) => span.attributes['discovery.attempts'] === 2)!;
+    const attempts = spans(SpanKind.CLIENT).filter((span) => parentOf(span) === retried.spanContext().spanId);
+    expect(attempts.map((span) => [span.attributes['discovery.instance.id'], span.attributes['discovery.attempt'], span.status.code])).toEqual([
+      ['bad', 0, SpanStatusCode.ERROR],
+      ['good', 1, SpanStatusCode.UNSET],
+    ]);
+    expect(attempts[0].attributes['http.response.status_code']).toBe(503);
+    expect(retried.events.map((event) => event.name)).toEqual(['retry']);
+    expect(retried.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('ends a failed call in error, with the exception recorded', async () => {
+    const bad = await server(503);
+    const c = client(new StaticSource().set('svc', [instance('bad', bad.port)]), 0);
+    await expect(c.request({ service: 'svc', path: '/' })).rejects.toMatchObject({ status: 503 });
+    const [call] = spans(SpanKind.INTERNAL);
+    expect(call.status).toMatchObject({ code: SpanStatusCode.ERROR });
+    expect(call.events.map((event) => event.name)).toContain('exception');
+  });
+});

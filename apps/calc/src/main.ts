@@ -1,6 +1,6 @@
 import { RegistrationService } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
-import { startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
+import { grpcServerTracing, startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
@@ -36,6 +36,8 @@ async function bootstrap(): Promise<void> {
     host: config.grpcHost,
     port: config.grpcPort,
     interceptors: [
+      // A server span per gRPC call, child of the caller's attempt: only while tracing is on.
+      ...[grpcServerTracing()].filter((interceptor) => interceptor !== undefined),
       // Likewise its gRPC methods run without the request context: the call lines still carry reqId.
       requestIdInterceptor(() => registration.state().instanceId, pinoGrpcCallLog(PinoLogger.root, { context: false })),
     ],

@@ -130,10 +130,13 @@ describe('OpenTelemetry traces across registry, gateway and calc (real processes
     expect(gatewayServer).toMatchObject({ status: STATUS_ERROR, attributes: expect.objectContaining({ 'http.response.status_code': response.status }) });
   });
 
-  it('carries the trace over gRPC: the attempt span is a gRPC client span of the call', async () => {
+  it("carries the trace over gRPC: a gRPC client span per attempt, calc's gRPC server span its child", async () => {
     const requestId = `grpc-${randomUUID()}`;
     expect((await http(`${gateway.url}/grpc/calc/add/1/2`, { headers: { 'x-request-id': requestId } })).status).toBe(200);
-    const { call, attempts } = await traceOf(requestId, 3);
+    const { call, attempts, calcServers } = await traceOf(requestId, 4);
+    expect(calcServers).toEqual([
+      expect.objectContaining({ name: 'calc.Calculator/Add', parentSpanId: attempts[0].spanId, attributes: expect.objectContaining({ 'rpc.grpc.status_code': 0, 'discovery.request_id': requestId }) }),
+    ]);
     expect(call).toMatchObject({ name: 'calc calc.Calculator/Add', attributes: expect.objectContaining({ 'discovery.protocol': 'grpc' }) });
     expect(attempts[0]).toMatchObject({
       name: 'calc.Calculator/Add',

@@ -4,7 +4,7 @@ import type { CallSpec } from '../call/call-spec';
 import { RequestContext } from '../context/request-context';
 import type { ServiceInstance } from '../interfaces/service-instance.interface';
 import type { CallProtocol } from '../metrics/call-outcome';
-import { ATTR, EVENT } from './span-attributes';
+import { ATTR, EVENT, rpcAttributes, rpcName } from './span-attributes';
 import { discoveryTracer } from './tracer';
 
 /** The propagation fields one attempt sends (`traceparent`, `tracestate`, what the app's propagator writes). */
@@ -68,14 +68,8 @@ export class CallTrace {
       [ATTR.attempt]: attempt,
     };
     if (hedge) attributes[ATTR.hedge] = true;
-    if (this.protocol === 'grpc') {
-      const slash = this.operation.lastIndexOf('/');
-      attributes[ATTR.rpcSystem] = 'grpc';
-      attributes[ATTR.rpcService] = this.operation.slice(0, slash);
-      attributes[ATTR.rpcMethod] = this.operation.slice(slash + 1);
-    } else {
-      attributes[ATTR.httpMethod] = this.operation;
-    }
+    if (this.protocol === 'grpc') Object.assign(attributes, rpcAttributes(this.operation));
+    else attributes[ATTR.httpMethod] = this.operation;
     const span = this.tracer.startSpan(this.operation, { kind: SpanKind.CLIENT, attributes }, this.context);
     const headers: TraceHeaders = {};
     propagation.inject(trace.setSpan(this.context, span), headers);
@@ -133,8 +127,7 @@ export class AttemptTrace {
 
 /** `spec`'s operation as spans name it: the HTTP method, or the gRPC method's `package.Service/Method`. */
 function operationOf(spec: CallSpec, protocol: CallProtocol): string {
-  const operation = spec.operation ?? protocol;
-  return operation.startsWith('/') ? operation.slice(1) : operation;
+  return rpcName(spec.operation ?? protocol);
 }
 
 /** A failed attempt's answer status: what `RemoteHttpError` and `RemoteGrpcError` carry. */

@@ -4,3 +4,4 @@ export { startTracing, OTLP_PROTOCOL } from './start-tracing';
 export type { StartedTracing } from './start-tracing';
 export type { RequestTracingOptions } from './request-tracing.hook';
 export { serverSpanOf, useRequestTracing } from './request-tracing.hook';
+export { grpcServerTracing } from './grpc-server-tracing';

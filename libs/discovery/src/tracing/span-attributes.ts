@@ -33,3 +33,14 @@ export const EVENT = {
   hedge: 'hedge',
   ejected: 'instance ejected',
 } as const;
+
+/** A gRPC method's path (`/calc.Calculator/Add`) as spans name it (`calc.Calculator/Add`). @internal */
+export function rpcName(path: string): string {
+  return path.startsWith('/') ? path.slice(1) : path;
+}
+
+/** The `rpc.*` attributes of a gRPC method's span, from its name (`calc.Calculator/Add`). @internal */
+export function rpcAttributes(name: string): Record<string, string> {
+  const slash = name.lastIndexOf('/');
+  return { [ATTR.rpcSystem]: 'grpc', [ATTR.rpcService]: name.slice(0, slash), [ATTR.rpcMethod]: name.slice(slash + 1) };
+}

@@ -12,7 +12,7 @@ import { propagationCase } from './cases/propagation.case';
 import { renewalCase } from './cases/renewal.case';
 import { storeCases } from './cases/store.case';
 import { subscriptionCase } from './cases/subscription.case';
-import { tracingCostCase } from './cases/tracing-cost.case';
+import { tracingCostCases } from './cases/tracing-cost.case';
 import { BenchOptions } from './harness/bench-options';
 import { ResultRow } from './harness/result-row';
 
@@ -41,7 +41,7 @@ export async function runBench(
     ['client overhead', () => clientOverheadCase(options)],
     ['stores', () => storeCases(options)],
     ['metrics cost', () => metricsCostCase(options)],
-    ['tracing cost', () => tracingCostCase(options)],
+    ['tracing cost', () => tracingCostCases(options)],
   ];
   for (const [name, run] of cases) {
     if (only.length > 0 && !only.some((word) => name.includes(word))) continue;

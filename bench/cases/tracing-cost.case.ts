@@ -26,27 +26,42 @@ async function startOtlpSink(): Promise<{ url: string; exports: () => number; cl
 }
 
 /**
- * What OpenTelemetry tracing costs on the gateway → calc hop (declarative CalcClient): the same topology twice,
- * one with `OTEL_EXPORTER_OTLP_ENDPOINT` set on the gateway and the calcs (the Node SDK, every request sampled:
- * server, call and attempt spans in the gateway, a server span in calc, batched and exported as OTLP JSON to a
- * local sink) and one without (the SDK not even loaded), in alternating rounds. Tracing off is the row's floor,
- * so the ratio reads "on / off". What tracing off costs against no tracing code at all is the `gateway hops`
- * case's ratio to its Nest floor, before and after.
+ * What OpenTelemetry tracing costs on the gateway → calc hop (declarative CalcClient): the same topology three
+ * times — two with `OTEL_EXPORTER_OTLP_ENDPOINT` set on the gateway and the calcs (the Node SDK: server, call and
+ * attempt spans in the gateway, a server span in calc, batched and exported as OTLP JSON to a local sink), every
+ * request sampled in one and 1 % of them in the other, and one without (the SDK not even loaded) — each traced
+ * system beside the untraced one in alternating rounds. Tracing off is the rows' floor, so a ratio reads
+ * "on / off". What tracing off costs against no tracing code at all is the `gateway hops` case's ratio to its
+ * Nest floor, before and after.
  */
-export async function tracingCostCase(options: BenchOptions): Promise<ResultRow> {
+export async function tracingCostCases(options: BenchOptions): Promise<ResultRow[]> {
   const sink = await startOtlpSink();
-  const on = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' });
   const off = await startSystem();
+  const rows: ResultRow[] = [];
   try {
-    const hop = (system: typeof on) => ({ ...options, url: `${system.gateway.url}/calc/add/1/2`, pids: system.pids });
-    // Short rounds, finely interleaved, as in the metrics case: the machine drifts more over a long round.
-    const measured = await compare(hop(on), hop(off), Math.max(options.rounds, options.durationSeconds));
-    if (sink.exports() === 0) throw new Error('the traced system exported no span');
-    const met = ratio(measured.subject.requestsPerSecond, measured.floor.requestsPerSecond) >= 0.9;
-    const name = 'tracing cost: gateway → calc (declarative), OTLP export, 100 % sampled; floor = tracing off';
-    return { case: name, ...measured, target: TARGET, met, note: `${sink.exports()} OTLP exports received` };
+    for (const [label, sampler] of [
+      ['100 % sampled', { OTEL_TRACES_SAMPLER: 'always_on' }],
+      ['1 % sampled', { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.01' }],
+    ] as const) {
+      const on = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, ...sampler });
+      try {
+        const hop = (system: typeof on) => ({ ...options, url: `${system.gateway.url}/calc/add/1/2`, pids: system.pids });
+        const exportsBefore = sink.exports();
+        // Short rounds, finely interleaved, as in the metrics case: the machine drifts more over a long round.
+        const measured = await compare(hop(on), hop(off), Math.max(options.rounds, options.durationSeconds));
+        const exported = sink.exports() - exportsBefore;
+        const name = `tracing cost: gateway → calc (declarative), OTLP export, ${label}; floor = tracing off`;
+        const onRatio = ratio(measured.subject.requestsPerSecond, measured.floor.requestsPerSecond);
+        const note = `${exported} OTLP exports received`;
+        rows.push(label === '100 % sampled' ? { case: name, ...measured, target: TARGET, met: onRatio >= 0.9, note } : { case: name, ...measured, note });
+      } finally {
+        await on.stop();
+      }
+    }
+    if (sink.exports() === 0) throw new Error('the traced systems exported no span');
+    return rows;
   } finally {
-    await Promise.all([on.stop(), off.stop()]);
+    await off.stop();
     await sink.close();
   }
 }

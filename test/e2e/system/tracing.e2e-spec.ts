@@ -152,7 +152,8 @@ describe('OpenTelemetry traces across registry, gateway and calc (real processes
     );
     expect(registration).toMatchObject({ kind: SPAN_KIND.server, attributes: expect.objectContaining({ 'registry.registration': expect.stringMatching(/registered|updated|renewed/) }) });
     expect(typeof registration.attributes['registry.revision']).toBe('number');
-    const watch = await waitFor(() => receiver.spans().find((span) => span.service === 'registry' && span.name === 'GET /watch'), {
+    // The library's subscription long poll (GET /watch/services); GET /watch answers likewise.
+    const watch = await waitFor(() => receiver.spans().find((span) => span.service === 'registry' && span.name === 'GET /watch/services'), {
       message: 'a registry span of a watch answer',
     });
     expect(watch.attributes).toEqual(expect.objectContaining({ 'registry.revision': expect.any(Number), 'registry.watch.released': expect.any(String) }));

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { SubscriptionAnswer, SubscriptionAnswers } from '../watch/subscription.answers';
 import { SubscriptionHub } from '../watch/subscription.hub';
 import { ServiceWatchQueryDto } from './dto/service-watch-query.dto';
+import { traceWatchAnswer } from './registry.spans';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -30,6 +31,8 @@ export class ServiceWatchController {
     const deadline = Date.now() + (query.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     let answer: SubscriptionAnswer | undefined;
     let closing = false;
+    // What released the answer, for its span: nothing (answered at once), or the ticket's reason.
+    let released = 'at once';
     const onClose = (): void => ticket?.cancel();
     let ticket: ReturnType<SubscriptionHub['wait']> | undefined;
     reply.raw.once('close', onClose);
@@ -46,6 +49,7 @@ export class ServiceWatchController {
         if (reply.raw.destroyed) return;
         const reason = await ticket.released;
         if (reason === 'cancelled') return;
+        released = reason;
         if (reason === 'shutdown') closing = true;
         // A change of a subscribed service may still fold into nothing (registered and gone): wait on.
         if (reason !== 'change') answer = await this.answers.answer(services, epoch, revision);
@@ -56,6 +60,7 @@ export class ServiceWatchController {
     }
     if (reply.raw.destroyed) return;
     if (closing) void reply.header('connection', 'close');
+    traceWatchAnswer(reply.request, revision, answer.revision, released);
     void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(answer.body);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimeoutHeader, TIMEOUT_HEADER } from '../call/deadline';
+import { serverTraceOf } from '../tracing/server-traces';
 import { RequestContext, RequestScope } from './request-context';
 import { REQUEST_ID_HEADER } from './request-id';
 
@@ -45,11 +46,14 @@ export function useRequestContext(fastify: FastifyInstance, options: RequestCont
 }
 
 /**
- * The {@link RequestScope} of a Fastify request: its id, and its deadline from the budget its caller sent in
- * `x-timeout-ms` (else `defaultBudgetMs(request)`), counted from now. For an app that enters the context only
- * where a handler calls on (see README, "Cost"): `RequestContext.run(requestScopeOf(request), () => …)`.
+ * The {@link RequestScope} of a Fastify request: its id, its deadline from the budget its caller sent in
+ * `x-timeout-ms` (else `defaultBudgetMs(request)`), counted from now, and its server span's context when
+ * `useRequestTracing` traces it. For an app that enters the context only where a handler calls on (see README,
+ * "Cost"): `RequestContext.run(requestScopeOf(request), () => …)`.
  */
 export function requestScopeOf(request: FastifyRequest, defaultBudgetMs?: (request: FastifyRequest) => number | undefined): RequestScope {
   const budget = parseTimeoutHeader(request.headers[TIMEOUT_HEADER]) ?? defaultBudgetMs?.(request);
+  const trace = serverTraceOf(request)?.context;
+  if (trace !== undefined) return { requestId: request.id, deadline: budget === undefined ? undefined : Date.now() + budget, trace };
   return budget === undefined ? { requestId: request.id } : { requestId: request.id, deadline: Date.now() + budget };
 }

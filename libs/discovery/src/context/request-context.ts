@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from '@opentelemetry/api';
 
 /** What is known about the request being handled. */
 export interface RequestScope {
@@ -10,6 +11,12 @@ export interface RequestScope {
    * times out by then, and one made after it fails at once without being sent.
    */
   readonly deadline?: number;
+  /**
+   * The OpenTelemetry context the request is handled in — its server span (`useRequestTracing`) — while
+   * tracing: the calls made for the request are that span's children. Carried here rather than entered in
+   * OpenTelemetry's context manager, which would cost a second AsyncLocalStorage on every request.
+   */
+  readonly trace?: Context;
 }
 
 // One storage for the process: a store per request, found again across every await inside it.

@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { RequestContext } from '../context/request-context';
 import { instance, json, makeClient, startServer, StaticSource, TestClient, TestServer } from '../client/test-support/fixtures';
@@ -59,6 +59,25 @@ describe('call spans (ServiceClient, the Node SDK, real HTTP servers)', () => {
     await context.with(trace.setSpan(context.active(), outer), () => c.request({ service: 'svc', path: '/' }));
     outer.end();
     expect(parentOf(spans(SpanKind.INTERNAL)[0])).toBe(outer.spanContext().spanId);
+  });
+
+  it("makes a call a child of the request's server span, carried in the request context", async () => {
+    const s = await server(200);
+    const c = client(new StaticSource().set('svc', [instance('a', s.port)]));
+    const serverSpan = provider.getTracer('test').startSpan('GET /x');
+    await RequestContext.run({ requestId: 'req-2', trace: trace.setSpan(ROOT_CONTEXT, serverSpan) }, () => c.request({ service: 'svc', path: '/' }));
+    serverSpan.end();
+    expect(parentOf(spans(SpanKind.INTERNAL)[0])).toBe(serverSpan.spanContext().spanId);
+  });
+
+  it('records nothing of a call its sampler leaves out, and sends its context unsampled', async () => {
+    const s = await server(200);
+    const c = client(new StaticSource().set('svc', [instance('a', s.port)]));
+    // The default sampler follows the parent: an unsampled caller's calls are unsampled.
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0, isRemote: true });
+    const answer = await RequestContext.run({ requestId: 'req-3', trace: parent }, () => c.request<{ traceparent: string }>({ service: 'svc', path: '/' }));
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(answer.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
   });
 
   it('shows a retry as a second attempt span, the first in error, and the retry as an event of the call', async () => {

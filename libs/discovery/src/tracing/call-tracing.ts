@@ -1,14 +1,14 @@
-import { Attributes, context, Context, propagation, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { context, Context, isSpanContextValid, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import type { AttemptResult } from '../call/attempt-result';
 import type { CallSpec } from '../call/call-spec';
 import { RequestContext } from '../context/request-context';
 import type { ServiceInstance } from '../interfaces/service-instance.interface';
 import type { CallProtocol } from '../metrics/call-outcome';
 import { ATTR, EVENT, rpcAttributes, rpcName } from './span-attributes';
+import { TraceHeaders, traceHeadersOf } from './trace-context';
 import { discoveryTracer } from './tracer';
 
-/** The propagation fields one attempt sends (`traceparent`, `tracestate`, what the app's propagator writes). */
-export type TraceHeaders = Record<string, string>;
+export type { TraceHeaders } from './trace-context';
 
 /** What a finished call reports on its span. */
 interface CallEnd {
@@ -21,7 +21,11 @@ interface CallEnd {
  * logical call (INTERNAL: it spans every attempt, the retry, budget and hedge decisions are its events) and
  * one per attempt (CLIENT: the request on the wire, whose context each attempt sends as `traceparent`, so the
  * callee's server span is its child). Exists only while an SDK is registered ({@link CallTracing.create}):
- * without one the pipeline holds `undefined` and pays one field check per call. @internal
+ * without one the pipeline holds `undefined` and pays one field check per call.
+ *
+ * A call the sampler leaves out costs one span object from the SDK and one header: no attributes, no events,
+ * no attempt spans (its attempts send the call's context, marked unsampled, so the callee leaves them out too).
+ * @internal
  */
 export class CallTracing {
   /** The tracing of `protocol`'s calls, or undefined when no tracer provider is registered. */
@@ -35,54 +39,80 @@ export class CallTracing {
     private readonly protocol: CallProtocol,
   ) {}
 
-  /** A call starts, a child of whatever span is current (the app's server span, a job's span), else a root. */
+  /**
+   * A call starts: a child of the span the app made current (its own, or an instrumentation's), else of the
+   * request's server span (carried in the request context), else a root.
+   */
   start(spec: CallSpec): CallTrace {
-    const parent = context.active();
-    const operation = operationOf(spec, this.protocol);
-    const attributes: Attributes = { [ATTR.service]: spec.service, [ATTR.protocol]: this.protocol, [ATTR.operation]: operation };
+    const parent = parentContext();
+    const operation = rpcName(spec.operation ?? this.protocol);
+    const span = this.tracer.startSpan(`${spec.service} ${operation}`, { kind: SpanKind.INTERNAL }, parent);
+    if (!span.isRecording()) return new CallTrace(this.tracer, this.protocol, operation, span, parent, undefined);
     const requestId = RequestContext.requestId();
-    if (requestId !== undefined) attributes[ATTR.requestId] = requestId;
-    const span = this.tracer.startSpan(`${spec.service} ${operation}`, { kind: SpanKind.INTERNAL, attributes }, parent);
+    const attributes: CallAttributes = { [ATTR.service]: spec.service, [ATTR.protocol]: this.protocol, [ATTR.operation]: operation, [ATTR.requestId]: requestId };
+    span.setAttributes(attributes);
     return new CallTrace(this.tracer, this.protocol, operation, span, trace.setSpan(parent, span), attributes);
   }
 }
 
+/** The attributes a call's span and each of its attempts' carry. */
+type CallAttributes = {
+  readonly [ATTR.service]: string;
+  readonly [ATTR.protocol]: CallProtocol;
+  readonly [ATTR.operation]: string;
+  readonly [ATTR.requestId]: string | undefined;
+};
+
+/** The context a call starts in: the app's current span if it entered one, else the request's server span. */
+function parentContext(): Context {
+  const active = context.active();
+  if (trace.getSpan(active) !== undefined) return active;
+  return RequestContext.current()?.trace ?? active;
+}
+
 /** One call's span, and the factory of its attempts' spans. @internal */
 export class CallTrace {
+  /** What every attempt of an unsampled call sends: the call's own context, unsampled. */
+  private readonly unsampled: AttemptTrace | undefined = undefined;
+
   constructor(
     private readonly tracer: Tracer,
     private readonly protocol: CallProtocol,
     private readonly operation: string,
     private readonly span: Span,
+    /** The call span's context (recorded), else its parent's. */
     private readonly context: Context,
-    private readonly callAttributes: Attributes,
-  ) {}
+    /** Undefined: the call is not recorded. */
+    private readonly callAttributes: CallAttributes | undefined,
+  ) {
+    if (callAttributes !== undefined) return;
+    // Tracing suppressed, the SDK's span has no valid context: nothing to send.
+    const sent = span.spanContext();
+    this.unsampled = new AttemptTrace(undefined, isSpanContextValid(sent) ? traceHeadersOf(sent) : {}, protocol);
+  }
 
   /** An attempt on `instance` starts (`attempt` 0 is the first, a retry or a hedge counts up). */
   attempt(instance: ServiceInstance, attempt: number, hedge: boolean): AttemptTrace {
-    const attributes: Attributes = {
-      ...this.callAttributes,
-      [ATTR.instanceId]: instance.id,
-      [ATTR.serverAddress]: instance.host,
-      [ATTR.serverPort]: instance.port,
-      [ATTR.attempt]: attempt,
-    };
-    if (hedge) attributes[ATTR.hedge] = true;
-    if (this.protocol === 'grpc') Object.assign(attributes, rpcAttributes(this.operation));
-    else attributes[ATTR.httpMethod] = this.operation;
-    const span = this.tracer.startSpan(this.operation, { kind: SpanKind.CLIENT, attributes }, this.context);
-    const headers: TraceHeaders = {};
-    propagation.inject(trace.setSpan(this.context, span), headers);
-    return new AttemptTrace(span, headers, this.protocol);
+    if (this.unsampled !== undefined) return this.unsampled;
+    const span = this.tracer.startSpan(this.operation, { kind: SpanKind.CLIENT }, this.context);
+    if (span.isRecording()) {
+      span.setAttributes(this.callAttributes!);
+      span.setAttributes({ [ATTR.instanceId]: instance.id, [ATTR.serverAddress]: instance.host, [ATTR.serverPort]: instance.port, [ATTR.attempt]: attempt });
+      if (hedge) span.setAttribute(ATTR.hedge, true);
+      if (this.protocol === 'grpc') span.setAttributes(rpcAttributes(this.operation));
+      else span.setAttribute(ATTR.httpMethod, this.operation);
+    }
+    return new AttemptTrace(span, traceHeadersOf(span.spanContext()), this.protocol);
   }
 
   /** A decision of the call's: a retry, a wait for an instance, a retry the budget refused, a hedge. */
   event(name: (typeof EVENT)[keyof typeof EVENT], attempt: number): void {
-    this.span.addEvent(name, { [ATTR.attempt]: attempt });
+    if (this.callAttributes !== undefined) this.span.addEvent(name, { [ATTR.attempt]: attempt });
   }
 
   /** Ends the span with the call: OK with who answered and after how many attempts, or ERROR with the error. */
   end<R extends CallEnd>(call: Promise<R>): Promise<R> {
+    if (this.callAttributes === undefined) return call;
     return call.then(
       (result) => {
         this.span.setAttributes({ [ATTR.instanceId]: result.instance.id, [ATTR.attempts]: result.attempts });
@@ -101,7 +131,8 @@ export class CallTrace {
 /** One attempt's span: ended once the attempt is accounted for (a streamed answer: once its body is done). @internal */
 export class AttemptTrace {
   constructor(
-    private readonly span: Span,
+    /** Undefined: the attempt of an unsampled call, which has no span of its own. */
+    private readonly span: Span | undefined,
     /** What the attempt sends to carry its context on. */
     readonly headers: TraceHeaders,
     private readonly protocol: CallProtocol,
@@ -109,25 +140,23 @@ export class AttemptTrace {
 
   /** The attempt's instance was ejected because of it. */
   ejected(): void {
-    this.span.addEvent(EVENT.ejected);
+    this.span?.addEvent(EVENT.ejected);
   }
 
   end(result: AttemptResult<unknown>): void {
     const span = this.span;
-    span.setAttribute(ATTR.outcome, result.outcome);
-    const status = result.status ?? statusOf(result.error);
-    if (status !== undefined) span.setAttribute(this.protocol === 'grpc' ? ATTR.grpcStatus : ATTR.httpStatus, status);
-    if (result.outcome !== 'success') {
-      if (result.error === undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: result.outcome });
-      else failSpan(span, result.error);
+    if (span === undefined) return;
+    if (span.isRecording()) {
+      span.setAttribute(ATTR.outcome, result.outcome);
+      const status = result.status ?? statusOf(result.error);
+      if (status !== undefined) span.setAttribute(this.protocol === 'grpc' ? ATTR.grpcStatus : ATTR.httpStatus, status);
+      if (result.outcome !== 'success') {
+        if (result.error === undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: result.outcome });
+        else failSpan(span, result.error);
+      }
     }
     span.end();
   }
-}
-
-/** `spec`'s operation as spans name it: the HTTP method, or the gRPC method's `package.Service/Method`. */
-function operationOf(spec: CallSpec, protocol: CallProtocol): string {
-  return rpcName(spec.operation ?? protocol);
 }
 
 /** A failed attempt's answer status: what `RemoteHttpError` and `RemoteGrpcError` carry. */

@@ -1,20 +1,22 @@
 import { Metadata, ServerInterceptingCall, ServerInterceptor, status as GrpcStatus } from '@grpc/grpc-js';
-import { context, Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, TextMapGetter, trace } from '@opentelemetry/api';
+import { Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { REQUEST_ID_HEADER } from '../context/request-id';
 import { ATTR, rpcAttributes, rpcName } from './span-attributes';
+import { remoteParentOf } from './trace-context';
 import { discoveryTracer } from './tracer';
 
-/** How the propagator reads a call's trace context (`traceparent`, …) from its gRPC metadata. */
-const METADATA_GETTER: TextMapGetter<Metadata> = {
-  get: (metadata, key) => metadata.get(key).map(String),
-  keys: (metadata) => Object.keys(metadata.getMap()),
-};
+/** A metadata key's first value, as a string. */
+function first(metadata: Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' ? value : undefined;
+}
 
 /**
  * A grpc-js server interceptor making a SERVER span per call, the gRPC counterpart of `useRequestTracing`: named
- * `package.Service/Method`, a child of the caller's attempt (its `traceparent` metadata), current while the
- * handler runs, with the request id and the status code; statuses other than OK are errors. Undefined when no
- * OpenTelemetry SDK is registered: add it to the server's interceptors only then, and tracing off costs nothing.
+ * `package.Service/Method`, a child of the caller's attempt (its `traceparent` metadata), with the request id and
+ * the status code; statuses other than OK are errors. The span is not entered in OpenTelemetry's context manager
+ * (that would cost an AsyncLocalStorage on every call): calls a handler makes are not its children. Undefined when
+ * no OpenTelemetry SDK is registered: add it to the server's interceptors only then, and tracing off costs nothing.
  *
  * @example
  * ```ts
@@ -27,30 +29,19 @@ export function grpcServerTracing(): ServerInterceptor | undefined {
   if (tracer === undefined) return undefined;
   return (method, call) => {
     let span: Span | undefined;
-    let current: Context = ROOT_CONTEXT;
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, forward) => {
-            const parent = propagation.extract(ROOT_CONTEXT, metadata, METADATA_GETTER);
             const name = rpcName(method.path);
-            const requestId = metadata.get(REQUEST_ID_HEADER)[0];
-            span = tracer.startSpan(
-              name,
-              {
-                kind: SpanKind.SERVER,
-                attributes: {
-                  ...rpcAttributes(name),
-                  ...(typeof requestId === 'string' ? { [ATTR.requestId]: requestId } : {}),
-                },
-              },
-              parent,
-            );
-            current = trace.setSpan(parent, span);
+            span = tracer.startSpan(name, { kind: SpanKind.SERVER }, remoteParentOf(first(metadata, 'traceparent'), first(metadata, 'tracestate')));
+            if (span.isRecording()) {
+              span.setAttributes(rpcAttributes(name));
+              const requestId = first(metadata, REQUEST_ID_HEADER);
+              if (requestId !== undefined) span.setAttribute(ATTR.requestId, requestId);
+            }
             forward(metadata);
           },
-          // grpc-js calls the method's handler from within this `forward`.
-          onReceiveHalfClose: (forward) => context.with(current, forward),
         }),
       sendStatus: (status, forward) => {
         if (span !== undefined) {

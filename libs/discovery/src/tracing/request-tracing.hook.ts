@@ -1,25 +1,38 @@
-import { context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isProbePath, pathOf } from '../context/probe-paths';
+import { RequestContext } from '../context/request-context';
+import { serverTraceOf, serverTraces } from './server-traces';
 import { ATTR } from './span-attributes';
 import type { StartedTracing } from './start-tracing';
+import { remoteParentOf } from './trace-context';
 import { discoveryTracer } from './tracer';
 
 /** Options of {@link useRequestTracing}. */
 export interface RequestTracingOptions {
   /** The SDK `startTracing` registered: shut down (what it buffers exported) when the app closes. */
   readonly sdk?: StartedTracing;
+  /**
+   * Also make the server span OpenTelemetry's active span while the request is handled, so handler code
+   * sees it in `trace.getActiveSpan()` and spans it starts itself (or other instrumentations' spans) are its
+   * children. Off by default: it enters OpenTelemetry's context manager — a second AsyncLocalStorage — on
+   * every request, which costs more than the spans themselves (see README, "Tracing"), and needs a context
+   * manager registered (`startTracing(name, process.env, { contextManager: true })`).
+   */
+  readonly activeSpan?: boolean;
 }
-
-/** The server span of each traced request; absent until {@link useRequestTracing} installs its hooks. */
-let serverSpans: WeakMap<FastifyRequest, Span> | undefined;
 
 /**
  * A SERVER span per request of a Fastify app (a Nest `FastifyAdapter`'s instance), while an OpenTelemetry SDK
- * is registered: a child of the caller's span when the request brings W3C `traceparent` (through the app's
- * propagator), named `METHOD /route/:pattern`, with the request's id (`discovery.request_id`), its route and
- * its status; 5xx are errors. The span is the current one while the request is handled, so every call the
- * handler makes (`ServiceClient`, declarative and gRPC clients) is its child and carries the trace on.
+ * is registered: a child of the caller's span when the request brings W3C `traceparent`, named
+ * `METHOD /route/:pattern`, with the request's id (`discovery.request_id`), its route and its status; 5xx are
+ * errors. Its attributes are set only when the span is sampled.
+ *
+ * Every call the handler makes (`ServiceClient`, declarative and gRPC clients) is the span's child: the span
+ * travels in the library's request context (`useRequestContext`, or `RequestContext.run(requestScopeOf(request),
+ * …)` in an app that enters it only where a handler calls on), not in OpenTelemetry's context manager — so
+ * `trace.getActiveSpan()` in a handler does not see it unless `activeSpan` is set; `serverSpanOf(request)` does.
+ * Install it before `useRequestContext` (either order works; that one costs nothing more).
  *
  * Adds no hook at all when no SDK is registered (call it after `startTracing`, before `NestFactory.create`),
  * and makes no span for a request that already has one — an app with HTTP instrumentation of its own
@@ -32,6 +45,7 @@ let serverSpans: WeakMap<FastifyRequest, Span> | undefined;
  * const tracing = startTracing('orders');                 // the SDK, when OTEL_EXPORTER_OTLP_ENDPOINT is set
  * const adapter = new FastifyAdapter({ genReqId: genRequestId });
  * useRequestTracing(adapter.getInstance(), { sdk: tracing });
+ * useRequestContext(adapter.getInstance());
  * ```
  */
 export function useRequestTracing(fastify: FastifyInstance, options: RequestTracingOptions = {}): void {
@@ -39,33 +53,32 @@ export function useRequestTracing(fastify: FastifyInstance, options: RequestTrac
   if (tracer === undefined) return;
   const sdk = options.sdk;
   if (sdk !== undefined) fastify.addHook('onClose', () => sdk.shutdown());
-  const spans = (serverSpans ??= new WeakMap());
-  // Callback hooks: no promise per request; `done` runs inside the context entered, and so does the handler.
+  const traces = serverTraces();
+  const activeSpan = options.activeSpan === true;
+  // Callback hooks: no promise per request.
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const active = context.active();
-    if (isProbePath(request.url) || trace.getSpan(active) !== undefined) return done();
+    // Reading the active context enters nothing: an instrumentation's span is there only if it entered one.
+    if (isProbePath(request.url) || trace.getSpan(context.active()) !== undefined) return done();
     const route = request.routeOptions.url;
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(
-      route === undefined ? request.method : `${request.method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [ATTR.httpMethod]: request.method,
-          [ATTR.urlPath]: pathOf(request.url),
-          ...(route === undefined ? {} : { [ATTR.httpRoute]: route }),
-          [ATTR.requestId]: request.id,
-        },
-      },
-      parent,
-    );
-    spans.set(request, span);
-    context.with(trace.setSpan(parent, span), done);
+    const parent = remoteParentOf(request.headers.traceparent, request.headers.tracestate);
+    const span = tracer.startSpan(route === undefined ? request.method : `${request.method} ${route}`, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      span.setAttributes({ [ATTR.httpMethod]: request.method, [ATTR.urlPath]: pathOf(request.url), [ATTR.requestId]: request.id });
+      if (route !== undefined) span.setAttribute(ATTR.httpRoute, route);
+    }
+    const current = trace.setSpan(parent, span);
+    traces.set(request, { span, context: current });
+    if (activeSpan) return context.with(current, done);
+    // The request context entered by an earlier hook: carry the span in it (a later one finds it by request).
+    const scope = RequestContext.current();
+    if (scope !== undefined) return RequestContext.run({ ...scope, trace: current }, done);
+    done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const span = spans.get(request);
-    if (span !== undefined) {
-      spans.delete(request);
+    const served = traces.get(request);
+    if (served !== undefined) {
+      traces.delete(request);
+      const span = served.span;
       span.setAttribute(ATTR.httpStatus, reply.statusCode);
       if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
@@ -73,11 +86,11 @@ export function useRequestTracing(fastify: FastifyInstance, options: RequestTrac
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    const span = spans.get(request);
-    if (span !== undefined) {
-      spans.delete(request);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client went away' });
-      span.end();
+    const served = traces.get(request);
+    if (served !== undefined) {
+      traces.delete(request);
+      served.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client went away' });
+      served.span.end();
     }
     done();
   });
@@ -85,10 +98,11 @@ export function useRequestTracing(fastify: FastifyInstance, options: RequestTrac
 
 /**
  * The server span {@link useRequestTracing} made for `request`, to add what the handler knows (the registry
- * puts the instance and revision of a registration on it); undefined when the request is not traced.
+ * puts the instance and revision of a registration on it) or to start spans of its own under it; undefined
+ * when the request is not traced.
  *
  * @example serverSpanOf(reply.request)?.setAttribute('registry.revision', revision)
  */
 export function serverSpanOf(request: FastifyRequest): Span | undefined {
-  return serverSpans?.get(request);
+  return serverTraceOf(request)?.span;
 }

@@ -4,6 +4,18 @@ import { INVALID_TRACING_SETTING } from '../errors/error.messages';
 /** The OTLP encoding the exporter speaks: JSON over HTTP (`@opentelemetry/exporter-trace-otlp-http`). */
 export const OTLP_PROTOCOL = 'http/json';
 
+/** Options of {@link startTracing}. */
+export interface StartTracingOptions {
+  /**
+   * Register OpenTelemetry's AsyncLocalStorage context manager, so `context.with`, `startActiveSpan` and
+   * `trace.getActiveSpan()` follow the app's own spans across awaits (and `useRequestTracing`'s `activeSpan`
+   * works). Off by default: the library's spans travel in its request context and need none, and once the
+   * manager is entered — the batch processor enters it for every export — every promise of the process pays
+   * for a second AsyncLocalStorage (calc, which runs with none, for a first one). Default false.
+   */
+  readonly contextManager?: boolean;
+}
+
 /** The SDK {@link startTracing} registered. */
 export interface StartedTracing {
   /** Exports what is still buffered and stops: when the app closes (`useRequestTracing(fastify, { sdk })` does). */
@@ -16,8 +28,9 @@ export interface StartedTracing {
  * loads none of the SDK, so an app without an endpoint pays nothing for tracing. What it registers: a
  * `NodeTracerProvider` (sampler from `OTEL_TRACES_SAMPLER`/`_ARG`, default parent-based always-on), a batch span
  * processor (`OTEL_BSP_*`) exporting OTLP as JSON over HTTP to `<endpoint>/v1/traces` (`OTEL_EXPORTER_OTLP_HEADERS`,
- * `_TIMEOUT`, `_COMPRESSION`), the W3C trace-context and baggage propagators and the AsyncLocalStorage context
- * manager; the resource's `service.name` is `serviceName` unless `OTEL_SERVICE_NAME` says otherwise, plus
+ * `_TIMEOUT`, `_COMPRESSION`) and the W3C trace-context and baggage propagators (the library's own calls send and
+ * read W3C `traceparent`/`tracestate` directly); no context manager unless `options.contextManager` asks for
+ * one. The resource's `service.name` is `serviceName` unless `OTEL_SERVICE_NAME` says otherwise, plus
  * `OTEL_RESOURCE_ATTRIBUTES`. `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` leave it off. A protocol
  * other than `http/json`, an exporter other than `otlp` or an endpoint that is not a URL throw
  * {@link DiscoveryConfigError} naming the variable.
@@ -34,7 +47,7 @@ export interface StartedTracing {
  * useRequestTracing(adapter.getInstance(), { sdk: tracing });   // server spans; the SDK shut down with the app
  * ```
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): StartedTracing | undefined {
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env, options: StartTracingOptions = {}): StartedTracing | undefined {
   const endpointVariable = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
   const endpoint = env[endpointVariable];
   if (!endpoint || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
@@ -58,7 +71,8 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     .merge(resources.resourceFromAttributes({ 'service.name': serviceName }))
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
-  provider.register();
+  // `null`: no context manager (the API's no-op one: `context.with` runs its function, nothing is entered).
+  provider.register({ contextManager: options.contextManager === true ? undefined : null });
   return { shutdown: () => provider.shutdown() };
 }
 

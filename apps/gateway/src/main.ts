@@ -1,3 +1,4 @@
+import { discoveryHttpsOptions } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -16,7 +17,9 @@ async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig();
   // A caller's X-Request-Id is kept when it is sane, so one id follows a request through every hop:
   // it is each log line's reqId, and every call made while handling the request sends it upstream.
-  const adapter = new FastifyAdapter({ genReqId: genRequestId });
+  // DISCOVERY_TLS_CERT/KEY set: HTTPS (see the README's Security section).
+  const https = discoveryHttpsOptions();
+  const adapter = new FastifyAdapter({ genReqId: genRequestId, ...(https && { https }) });
   const fastify = adapter.getInstance();
   // A request's budget: its caller's x-timeout-ms, else its proxy route's, else GATEWAY_BUDGET_MS.
   // Its id is answered in X-Request-Id, so a client can quote it.

@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import type { RegistryInstance as Instance } from '@nest-discovery/registry-api';
 import { Agent } from 'undici';
 import { CertFiles, createTestCa, TestCa } from '../../fixtures/test-ca';
 import { freePort } from '../helpers/free-port';
@@ -9,14 +10,6 @@ import { RunningApp, startApp, stopAll } from '../helpers/spawn-app';
 import { tmpDir } from '../helpers/tmp-dir';
 import { waitFor } from '../helpers/wait-for';
 
-interface Instance {
-  id: string;
-  host: string;
-  port: number;
-  protocol: string;
-  status: string;
-  checkOutput?: string;
-}
 
 /** Fast renewals, and the library's default check (GET /health) every second. */
 const DISCOVERY = { DISCOVERY_HEARTBEAT_MS: '300', DISCOVERY_TTL_SECONDS: '5', DISCOVERY_CHECK_INTERVAL_SECONDS: '1' };

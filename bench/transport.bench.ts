@@ -85,7 +85,7 @@ function clientOver(transport: HttpTransport, instance: ServiceInstance): Servic
     transport: 'undici' as const, connectionsPerInstance: 32,
     grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined }, metrics: false,
     http: { interceptors: [] }, retryBudget: { ratio: 0.2, minPerSecond: 3, windowSeconds: 10 },
-    check: false as const, drainTimeoutMs: 0, drainGraceMs: 0,
+    check: false as const, drainTimeoutMs: 0, drainGraceMs: 0, tls: undefined,
   };
   const instances: readonly ServiceInstance[] = [instance];
   const source = { instances: async () => instances };

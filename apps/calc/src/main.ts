@@ -1,4 +1,4 @@
-import { RegistrationService } from '@nest-discovery/discovery';
+import { discoveryHttpsOptions, RegistrationService } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { grpcServerTracing, startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
@@ -20,7 +20,9 @@ async function bootstrap(): Promise<void> {
   // OpenTelemetry's SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set (before any client exists); else nothing is loaded.
   const tracing = startTracing('calc');
   // request.id (and every log line's reqId) is the caller's X-Request-Id when it sent a sane one.
-  const adapter = new FastifyAdapter({ genReqId: genRequestId });
+  // DISCOVERY_TLS_CERT/KEY set: HTTPS, registered as an https instance.
+  const https = discoveryHttpsOptions();
+  const adapter = new FastifyAdapter({ genReqId: genRequestId, ...(https && { https }) });
   // No useRequestContext: calc is a leaf. Its handlers call no one and log nothing (its request lines carry
   // reqId from request.id), so it keeps AsyncLocalStorage's promise hooks — a cost on every promise on
   // Node 20 — off; the one handler that calls on (the fault relay) enters the context itself.

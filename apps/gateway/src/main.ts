@@ -1,3 +1,4 @@
+import { discoveryHttpsOptions } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestContext, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
@@ -19,7 +20,9 @@ async function bootstrap(): Promise<void> {
   const tracing = startTracing('gateway');
   // A caller's X-Request-Id is kept when it is sane, so one id follows a request through every hop:
   // it is each log line's reqId, and every call made while handling the request sends it upstream.
-  const adapter = new FastifyAdapter({ genReqId: genRequestId });
+  // DISCOVERY_TLS_CERT/KEY set: HTTPS (see the README's Security section).
+  const https = discoveryHttpsOptions();
+  const adapter = new FastifyAdapter({ genReqId: genRequestId, ...(https && { https }) });
   const fastify = adapter.getInstance();
   // A server span per request, current while it is handled: the calls it makes are its children.
   useRequestTracing(fastify, { sdk: tracing });

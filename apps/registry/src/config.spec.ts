@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { createTestCa } from '../../../test/fixtures/test-ca';
 import { DEFAULT_REGISTRY_CONFIG, loadRegistryConfig, resolveRegistryConfig } from './config';
+import { InvalidConfigError } from './errors/invalid-config.error';
 
 describe('loadRegistryConfig', () => {
   it('uses the defaults for an empty environment', () => {
@@ -96,5 +98,31 @@ describe('loadRegistryConfig', () => {
 
   it('merges partial overrides over the defaults', () => {
     expect(resolveRegistryConfig({ port: 0, token: undefined })).toMatchObject({ port: 0, host: '0.0.0.0' });
+  });
+
+  it('serves plain HTTP unless REGISTRY_TLS_* are set, and reads them once at start', () => {
+    expect(loadRegistryConfig({}).tls).toBeUndefined();
+    const ca = createTestCa();
+    const registry = ca.issue('registry');
+    const tls = loadRegistryConfig({
+      REGISTRY_TLS_CERT: registry.cert,
+      REGISTRY_TLS_KEY: registry.key,
+      REGISTRY_TLS_CA: ca.cert,
+      REGISTRY_TLS_CLIENT_AUTH: 'require',
+    }).tls;
+    expect(tls).toEqual({ identity: { cert: expect.any(Buffer), key: expect.any(Buffer) }, ca: expect.any(Buffer), requireClientCert: true });
+  });
+
+  it('fails fast naming the TLS variable whose file cannot be read, as an InvalidConfigError', () => {
+    const thrown = (() => {
+      try {
+        return loadRegistryConfig({ REGISTRY_TLS_CA: '/nonexistent/ca.pem' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(InvalidConfigError);
+    expect((thrown as InvalidConfigError).variable).toBe('REGISTRY_TLS_CA');
+    expect((thrown as Error).message).toBe('REGISTRY_TLS_CA names a file that cannot be read (/nonexistent/ca.pem): ENOENT');
   });
 });

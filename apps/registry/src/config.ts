@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadTlsFiles, REGISTRY_TLS_VARIABLES, TlsConfigError, TlsFiles } from '@nest-discovery/registry-api';
 import { InvalidConfigError } from './errors/invalid-config.error';
 import { MEMORY_STORE, parseStoreLocation, StoreLocation } from './store/store-location';
 
@@ -42,6 +43,12 @@ export interface RegistryConfig {
   dnsDomain: string;
   /** `REGISTRY_CONSUL_DATACENTER`, default `dc1`: the one datacenter the Consul API and DNS speak for. */
   consulDatacenter: string;
+  /**
+   * `REGISTRY_TLS_CERT` + `REGISTRY_TLS_KEY` (serve HTTPS; also the client certificate of its HTTPS health
+   * checks), `REGISTRY_TLS_CA` (trusted by its checks; verifies client certificates) and
+   * `REGISTRY_TLS_CLIENT_AUTH` (`none` | `require`); unset: plain HTTP, checks trust Node's default roots.
+   */
+  tls: TlsFiles | undefined;
 }
 
 /** Defaults, merged in this one place. */
@@ -62,6 +69,7 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   dnsPort: undefined,
   dnsDomain: 'consul',
   consulDatacenter: 'dc1',
+  tls: undefined,
 };
 
 /** A DNS name of one or more labels (letters, digits, dashes), like `consul` or `discovery.internal`. */
@@ -101,7 +109,17 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     dnsPort: integer(env, 'REGISTRY_DNS_PORT', 0, 65535),
     dnsDomain: matching(env, 'REGISTRY_DNS_DOMAIN', DNS_DOMAIN_PATTERN)?.toLowerCase(),
     consulDatacenter: matching(env, 'REGISTRY_CONSUL_DATACENTER', DATACENTER_PATTERN)?.toLowerCase(),
+    tls: tlsFiles(env),
   });
+}
+
+function tlsFiles(env: Env): TlsFiles | undefined {
+  try {
+    return loadTlsFiles(env, REGISTRY_TLS_VARIABLES);
+  } catch (error) {
+    if (error instanceof TlsConfigError) throw new InvalidConfigError(error.variable, error.message.slice(error.variable.length + 1));
+    throw error;
+  }
 }
 
 function storeLocation(env: Env): StoreLocation | undefined {

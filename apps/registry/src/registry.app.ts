@@ -1,8 +1,10 @@
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
 import { StartedTracing, startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
+import { tlsServerOptions } from '@nest-discovery/registry-api';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Server as TlsServer } from 'node:tls';
 import { Params as LoggerParams, PinoLogger } from 'nestjs-pino';
 import { Clock } from './clock';
 import { setupRegistryApiDocs } from './docs/registry-api.docs';
@@ -40,7 +42,9 @@ export async function createRegistryApp(
   const logging = options.logger === false ? undefined : (options.logger ?? loggerParams('registry'));
   const logger = logging ? appLogger(logging) : false;
   // request.id, and so each log line's reqId, is the caller's X-Request-Id when it sent a sane one.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: genRequestId });
+  // REGISTRY_TLS_CERT/KEY set: HTTPS (and client certificates required when REGISTRY_TLS_CLIENT_AUTH=require).
+  const https = tlsServerOptions(config.tls);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: genRequestId, ...(https && { https }) });
   // No useRequestContext: the registry calls nobody on a request's behalf, and the lines its handlers log
   // carry their reqId themselves (requestLine), which spares every request AsyncLocalStorage's promise hooks.
   if (logger) useRequestLogging(adapter.getInstance(), PinoLogger.root);
@@ -58,12 +62,14 @@ export async function createRegistryApp(
   return app;
 }
 
-/** The URL a local client reaches the app at (0.0.0.0 and :: become 127.0.0.1). */
+/** The URL a local client reaches the app at (0.0.0.0 and :: become 127.0.0.1; https when it serves TLS). */
 export function registryUrl(app: NestFastifyApplication): string {
-  const address = app.getHttpServer().address();
+  const server = app.getHttpServer();
+  const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('registry is not listening on TCP');
   const host = ['0.0.0.0', '::', ''].includes(address.address) ? '127.0.0.1' : address.address;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const scheme = server instanceof TlsServer ? 'https' : 'http';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
 /** Entry point of `main.ts`: configuration from the environment, failing fast on bad values. */

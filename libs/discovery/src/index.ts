@@ -11,6 +11,7 @@ export type {
 } from './interfaces/discovery-options.interface';
 export type { InstanceSource } from './resolution/instance-source.interface';
 export { InstanceCache } from './resolution/instance-cache';
+export { discoveryHttpsOptions } from './config/tls';
 export { RegistrationService } from './registration/registration.service';
 export { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
 

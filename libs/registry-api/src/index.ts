@@ -8,3 +8,4 @@ export * from './names';
 export * from './requests';
 export * from './routable';
 export * from './watch';
+export * from './tls';

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosInstance } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { Readable } from 'node:stream';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { HttpTransport, TransportRequest, TransportResponse } from './http-transport.interface';
@@ -16,10 +17,10 @@ export class AxiosTransport implements HttpTransport, OnApplicationShutdown {
   private readonly httpsAgent: HttpsAgent;
   private readonly axios: AxiosInstance;
 
-  constructor(options: { connections?: number } = {}) {
+  constructor(options: { connections?: number; tls?: ConnectionOptions } = {}) {
     const maxSockets = options.connections ?? 32;
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...options.tls });
     this.axios = axios.create({
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,

@@ -1,3 +1,4 @@
+import { tlsClientOptions } from '@nest-discovery/registry-api';
 import { Provider, Type } from '@nestjs/common';
 import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION } from '../discovery.constants';
 import { GrpcChannelPool } from '../grpc/channel-pool';
@@ -15,7 +16,8 @@ import { UndiciTransport } from './undici.transport';
  * chosen: axios is an optional peer dependency of the package. @internal
  */
 export function createTransport(config: ResolvedDiscoveryOptions): HttpTransport {
-  const options = { connections: config.connectionsPerInstance };
+  // TLS options only for https instances' connections, built once here (never per call).
+  const options = { connections: config.connectionsPerInstance, ...(config.tls && { tls: tlsClientOptions(config.tls) }) };
   if (config.transport !== 'axios') return new UndiciTransport(options);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
   const { AxiosTransport } = require('./axios.transport') as typeof import('./axios.transport');

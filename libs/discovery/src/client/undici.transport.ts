@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { ConnectionOptions } from 'node:tls';
 import { Dispatcher, Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { abortReason, BufferedAnswerHandler } from './buffered-answer.handler';
@@ -10,6 +11,11 @@ export interface UndiciTransportOptions {
   connections?: number;
   /** A pool unused this long is closed (its instance has most likely left). Default 60 s. */
   idleCloseMs?: number;
+  /**
+   * TLS options of connections to `https` instances (CA, client certificate), given to their pools when
+   * they are created: plain `http` pools and every call stay as they are.
+   */
+  tls?: ConnectionOptions;
 }
 
 /** What undici is asked to send for `request` (timeouts are undici's own timers). */
@@ -45,6 +51,7 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   private readonly byInstance = new WeakMap<ServiceInstance, PoolEntry>();
   private readonly connections: number;
   private readonly idleCloseMs: number;
+  private readonly tls: ConnectionOptions | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   /** Coarse clock refreshed by the sweep; stamping pools needs no per-call Date.now(). */
   private now = Date.now();
@@ -52,6 +59,7 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   constructor(options: UndiciTransportOptions = {}) {
     this.connections = options.connections ?? 32;
     this.idleCloseMs = options.idleCloseMs ?? 60_000;
+    this.tls = options.tls;
   }
 
   send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
@@ -105,7 +113,7 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
     if (!entry) {
       this.now = Date.now();
       entry = {
-        pool: new Pool(origin, { connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000 }),
+        pool: this.createPool(origin),
         lastUsed: this.now,
         closed: false,
       };
@@ -116,6 +124,12 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
     }
     this.byInstance.set(instance, entry);
     return entry.pool;
+  }
+
+  private createPool(origin: string): Pool {
+    const options: Pool.Options = { connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000 };
+    if (this.tls !== undefined && origin.startsWith('https:')) options.connect = this.tls;
+    return new Pool(origin, options);
   }
 
   private startSweep(): void {

@@ -1,5 +1,7 @@
 import { DiscoveryConfigError } from './discovery-config.error';
 import { resolveDiscoveryOptions } from './resolve-options';
+import { createTestCa } from '../../../../test/fixtures/test-ca';
+import { discoveryHttpsOptions } from './tls';
 
 const NO_ENV: NodeJS.ProcessEnv = {};
 
@@ -182,5 +184,34 @@ describe('resolveDiscoveryOptions', () => {
     expect((thrown as DiscoveryConfigError).message).toContain(option);
     expect((thrown as DiscoveryConfigError).code).toBe('DISCOVERY_CONFIG_INVALID');
     expect((thrown as DiscoveryConfigError).retryable).toBe(false);
+  });
+
+  it('reads DISCOVERY_TLS_* once: the CA and the app’s certificate for its calls, and its server’s https options', () => {
+    expect(resolveDiscoveryOptions({ name: 'calc' }, NO_ENV).tls).toBeUndefined();
+    expect(discoveryHttpsOptions(NO_ENV)).toBeUndefined();
+    const ca = createTestCa();
+    const calc = ca.issue('calc');
+    const env = { DISCOVERY_TLS_CERT: calc.cert, DISCOVERY_TLS_KEY: calc.key, DISCOVERY_TLS_CA: ca.cert };
+    expect(resolveDiscoveryOptions({ name: 'calc' }, env).tls).toEqual({
+      identity: { cert: expect.any(Buffer), key: expect.any(Buffer) },
+      ca: expect.any(Buffer),
+      requireClientCert: false,
+    });
+    expect(discoveryHttpsOptions({ ...env, DISCOVERY_TLS_CLIENT_AUTH: 'require' })).toMatchObject({ requestCert: true, rejectUnauthorized: true });
+  });
+
+  it('fails fast naming the TLS variable at fault, as a DiscoveryConfigError', () => {
+    const attempt = (env: NodeJS.ProcessEnv): unknown => {
+      try {
+        return resolveDiscoveryOptions({ name: 'calc' }, env);
+      } catch (error) {
+        return error;
+      }
+    };
+    const missing = attempt({ DISCOVERY_TLS_CA: '/nonexistent/ca.pem' }) as DiscoveryConfigError;
+    expect(missing).toBeInstanceOf(DiscoveryConfigError);
+    expect(missing.option).toBe('DISCOVERY_TLS_CA');
+    expect(missing.message).toBe('DISCOVERY_TLS_CA names a file that cannot be read (/nonexistent/ca.pem): ENOENT');
+    expect((attempt({ DISCOVERY_TLS_CERT: '/x.crt' }) as DiscoveryConfigError).option).toBe('DISCOVERY_TLS_KEY');
   });
 });

@@ -10,6 +10,7 @@ import { firstExternalIPv4 } from './advertise-address';
 import { DiscoveryConfigError } from './discovery-config.error';
 import { envBoolean, envValue, fail, integerIn, numberOf } from './option-values';
 import { resolveHealthCheck } from './resolve-health-check';
+import { resolveTls } from './tls';
 import { DEFAULT_RETRY_BUDGET } from '../resilience/retry-budget';
 
 const STRATEGIES: readonly LoadBalancingStrategyName[] = [
@@ -49,7 +50,7 @@ function stringRecord(option: string, value: Record<string, string>, max: number
  * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`,
  * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`, `DISCOVERY_METRICS`,
  * `DISCOVERY_CHECK`, `DISCOVERY_CHECK_PATH`, `DISCOVERY_CHECK_INTERVAL_SECONDS`, `DISCOVERY_DRAIN_TIMEOUT_MS`,
- * `DISCOVERY_DRAIN_GRACE_MS`.
+ * `DISCOVERY_DRAIN_GRACE_MS`, `DISCOVERY_TLS_CERT`, `DISCOVERY_TLS_KEY`, `DISCOVERY_TLS_CA`, `DISCOVERY_TLS_CLIENT_AUTH`.
  *
  * @example
  * const config = resolveDiscoveryOptions({ name: 'calc' }); // ttl 30 s, heartbeat every 10 s
@@ -202,5 +203,6 @@ export function resolveDiscoveryOptions(
     check: resolveHealthCheck(options.check, env),
     drainTimeoutMs,
     drainGraceMs,
+    tls: resolveTls(env),
   };
 }

@@ -1,6 +1,6 @@
 import type { HttpClientInterceptor } from '../client/http-interceptor.interface';
 import type { RetryBudgetOptions } from '../resilience/retry-budget';
-import type { HealthCheckBody } from '@nest-discovery/registry-api';
+import type { HealthCheckBody, TlsFiles } from '@nest-discovery/registry-api';
 import { HealthCheckType, InstanceProtocol } from './service-instance.interface';
 import { LoadBalancingStrategy } from '../load-balancing/load-balancing-strategy.interface';
 import { GrpcModuleOptions, ResolvedGrpcOptions } from '../grpc/grpc-client-options.interface';
@@ -191,4 +191,9 @@ export interface ResolvedDiscoveryOptions {
   check: ResolvedHealthCheck | false;
   drainTimeoutMs: number;
   drainGraceMs: number;
+  /**
+   * `DISCOVERY_TLS_*`: the CA trusted by calls to `https` instances and registries, and the app's
+   * certificate, presented on those calls to servers that require one. Undefined: plain settings.
+   */
+  tls: TlsFiles | undefined;
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { DISCOVERY_CONFIG } from '../discovery.constants';
 import {
   CHECK_FALLBACK_TCP,
@@ -20,6 +21,7 @@ import {
   REGISTRY_UNREACHABLE,
 } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
+import { InstanceProtocol } from '../interfaces/service-instance.interface';
 import { InstanceCache } from '../resolution/instance-cache';
 import { GracefulDrain } from './graceful-drain';
 import { mainCheckBody } from './health-check.body';
@@ -60,6 +62,8 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   private readonly stopping = new AbortController();
   private instanceId: string | undefined;
   private port: number | undefined;
+  /** What the instance registers as: `https` when the app's server speaks TLS and no protocol was set. */
+  private protocol: InstanceProtocol;
   private lastRenewalAt: Date | undefined;
   private lastError: string | undefined;
   private failing = false;
@@ -82,6 +86,7 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   ) {
     this.instanceId = config.instanceId;
     this.port = config.port;
+    this.protocol = config.protocol;
     this.endpoints = new NamedEndpoints(config.check);
   }
 
@@ -170,7 +175,7 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
       this.lastRenewalAt = new Date();
       if (!this.announced) {
         this.announced = true;
-        this.logger.log(REGISTERED(name, id, this.address(this.config.protocol, this.port)));
+        this.logger.log(REGISTERED(name, id, this.address(this.protocol, this.port)));
       } else if (this.failing || result.status === 201) {
         // 201 on a renewal: the registry had lost us (restart without state) and took us back.
         this.logger.log(REGISTERED_AGAIN(id));
@@ -191,6 +196,8 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async start(server: Server | undefined): Promise<void> {
+    // An app serving HTTPS (an https.Server is a tls.Server) is called over TLS, whatever the default said.
+    if (this.config.protocol === 'http' && server instanceof TlsServer) this.protocol = 'https';
     if (this.port === undefined) {
       if (!server) {
         this.logger.warn(NO_HTTP_SERVER());
@@ -229,7 +236,8 @@ export class RegistrationService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private body(): RegisterBody {
-    const { name, host, protocol, tags, metadata, weight, ttlSeconds, zone } = this.config;
+    const { name, host, tags, metadata, weight, ttlSeconds, zone } = this.config;
+    const protocol = this.protocol;
     const endpoints = this.endpoints.body();
     return {
       ...(this.instanceId !== undefined && { id: this.instanceId }),

@@ -4,7 +4,7 @@ import { DISCOVERY_CONFIG } from '../discovery.constants';
 import { REGISTRY_HTTP_ERROR, REGISTRY_NETWORK_ERROR } from '../discovery.messages';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { RegistryState, ServiceWatchAnswer } from '@nest-discovery/registry-api';
+import { RegistryState, ServiceWatchAnswer, tlsClientOptions } from '@nest-discovery/registry-api';
 import { InstancePatch, RegisterBody, RegisterResult } from './registry-api.interface';
 import { RegistryRequestError } from './registry-request.error';
 
@@ -184,7 +184,9 @@ export class RegistryHttpClient implements OnApplicationShutdown {
     let pool = this.pools.get(url);
     if (!pool) {
       // A few connections: one long poll, heartbeats and first lookups of new services.
-      pool = new Pool(url, { connections: 8, keepAliveTimeout: 30_000 });
+      // An https registry is verified against DISCOVERY_TLS_CA, and shown the app's certificate if it asks.
+      const tls = url.startsWith('https:') && this.config.tls ? tlsClientOptions(this.config.tls) : undefined;
+      pool = new Pool(url, { connections: 8, keepAliveTimeout: 30_000, ...(tls && { connect: tls }) });
       this.pools.set(url, pool);
     }
     return pool;

@@ -61,6 +61,7 @@ export function config(overrides: Partial<ResolvedDiscoveryOptions> = {}): Resol
     check: false,
     drainTimeoutMs: 0,
     drainGraceMs: 0,
+    tls: undefined,
     ...overrides,
   };
 }

@@ -157,7 +157,8 @@ describe('RegistrySession (a real streaming HTTP server)', () => {
     s.open('calc', 'calc-1');
     await waitFor(() => s.openWith, { timeoutMs: 10_000, message: 'session open on the second URL' });
     expect(s.openWith).toBe(fake.url);
-    expect(logs.lines.map((l) => l.level)).toEqual(['warn', 'log']);
+    // The dead URL reported, then the session opened (on a starved machine the session may have cycled since).
+    expect(logs.lines.slice(0, 2).map((l) => l.level)).toEqual(['warn', 'log']);
   });
 
   it('does not take a 200 that is not a session stream for one', async () => {

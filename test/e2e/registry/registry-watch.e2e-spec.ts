@@ -14,7 +14,8 @@ describeStores('registry long poll', (store) => {
     url = registry.url;
   });
 
-  afterEach(() => registry.close());
+  // Bounded, but past jest's 5 s default: under a full suite's load a Redis-backed app's close once took longer.
+  afterEach(() => registry.close(), 20_000);
 
   const watchers = async (): Promise<number> => ((await http<{ watchers: number }>(`${url}/health`)).body).watchers;
 

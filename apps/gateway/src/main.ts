@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   const https = discoveryHttpsOptions();
   const adapter = new FastifyAdapter({ genReqId: genRequestId, ...(https && { https }) });
   const fastify = adapter.getInstance();
-  // A server span per request, current while it is handled: the calls it makes are its children.
+  // A server span per request, carried in the request context (installed next): the calls it makes are its children.
   useRequestTracing(fastify, { sdk: tracing });
   // A request's budget: its caller's x-timeout-ms, else its proxy route's, else GATEWAY_BUDGET_MS.
   // Its id is answered in X-Request-Id, so a client can quote it.

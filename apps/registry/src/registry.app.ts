@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Params as LoggerParams, PinoLogger } from 'nestjs-pino';
 import { Clock } from './clock';
 import { setupRegistryApiDocs } from './docs/registry-api.docs';
-import { loadRegistryConfig, RegistryConfig } from './config';
+import { loadRegistryConfig, openWritesWarning, RegistryConfig } from './config';
 import { RegistryModule } from './registry.module';
 
 // The registry package's own manifest (apps/registry/package.json). A plain require, not an import, so that
@@ -50,6 +50,8 @@ export async function createRegistryApp(
   setupRegistryApiDocs(app, version);
   await app.listen(config.port, config.host);
   Logger.log(`Registry listening on ${registryUrl(app)}`, 'Registry');
+  const warning = openWritesWarning(config);
+  if (warning !== undefined) Logger.warn(warning, 'Registry');
   return app;
 }
 

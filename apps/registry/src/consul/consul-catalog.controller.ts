@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryConfig } from '../config';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../registry.constants';
+import { RequireScope } from '../registry/auth/require-scope.decorator';
 import { RegistryInstance } from '../registry/instance.entity';
 import { RegistryStore } from '../store/registry-store.interface';
 import { ConsulBlocking, parseBlocking } from './consul.blocking';
@@ -17,6 +18,7 @@ import { catalogEntry, ConsulServiceEntry, isPassing, serviceEntry, ShapeContext
  */
 @ApiExcludeController()
 @UseFilters(ConsulExceptionFilter)
+@RequireScope('read')
 @Controller('v1')
 export class ConsulCatalogController {
   constructor(

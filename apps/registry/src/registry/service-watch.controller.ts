@@ -3,12 +3,14 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SubscriptionAnswer, SubscriptionAnswers } from '../watch/subscription.answers';
 import { SubscriptionHub } from '../watch/subscription.hub';
+import { RequireScope } from './auth/require-scope.decorator';
 import { ServiceWatchQueryDto } from './dto/service-watch-query.dto';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Subscription long poll with deltas: `GET /watch/services?services=a,b&revision=N&epoch=E&timeoutSeconds=T`. */
 @ApiTags('registry')
+@RequireScope('read')
 @Controller()
 export class ServiceWatchController {
   constructor(

@@ -5,6 +5,7 @@ import { StateSchema } from '../docs/registry.schemas';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WakeReason, WatchHub } from '../watch/watch.hub';
+import { RequireScope } from './auth/require-scope.decorator';
 import { scopeOf, WatchQueryDto } from './dto/query.dto';
 import { ServicesView } from './services.view';
 
@@ -12,6 +13,7 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Long poll: `GET /watch?revision=N&timeoutSeconds=T`. */
 @ApiTags('registry')
+@RequireScope('read')
 @Controller()
 export class WatchController {
   constructor(

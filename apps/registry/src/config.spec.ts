@@ -45,6 +45,7 @@ describe('loadRegistryConfig', () => {
       dnsPort: 8600,
       dnsDomain: 'discovery.internal',
       consulDatacenter: 'eu-1',
+      bounds: DEFAULT_REGISTRY_CONFIG.bounds,
     });
   });
 
@@ -116,6 +117,19 @@ describe('loadRegistryConfig', () => {
     expect(openWritesWarning(loadRegistryConfig({}))).toBeUndefined();
     expect(openWritesWarning(loadRegistryConfig({ REGISTRY_TOKEN: 't' }))).toBeUndefined();
     expect(loadRegistryConfig({ REGISTRY_HOST: '10.0.0.1', REGISTRY_WRITE_TOKENS: 'w' }).host).toBe('10.0.0.1');
+  });
+
+  it('reads the bounds', () => {
+    expect(
+      loadRegistryConfig({
+        REGISTRY_MAX_BODY_BYTES: '4096',
+        REGISTRY_MAX_SERVICES: '3',
+        REGISTRY_MAX_INSTANCES_PER_SERVICE: '2',
+        REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE: '10',
+        REGISTRY_MAX_WATCHES_PER_CLIENT: '1',
+      }).bounds,
+    ).toEqual({ maxBodyBytes: 4096, maxServices: 3, maxInstancesPerService: 2, maxNewRegistrationsPerMinute: 10, maxWatchesPerClient: 1 });
+    expect(() => loadRegistryConfig({ REGISTRY_MAX_SERVICES: '0' })).toThrow(/^REGISTRY_MAX_SERVICES /);
   });
 
   it('reads scoped token lists', () => {

@@ -50,6 +50,22 @@ export interface RegistryConfig {
   dnsDomain: string;
   /** `REGISTRY_CONSUL_DATACENTER`, default `dc1`: the one datacenter the Consul API and DNS speak for. */
   consulDatacenter: string;
+  /** Bounds on what clients may make the registry hold; see {@link RegistryBounds}. */
+  bounds: RegistryBounds;
+}
+
+/** Bounds on input; each refusal is a 4xx whose message names the variable (see errors/bound-exceeded.error.ts). */
+export interface RegistryBounds {
+  /** `REGISTRY_MAX_BODY_BYTES`, default 65536: the largest request body (413). */
+  maxBodyBytes: number;
+  /** `REGISTRY_MAX_SERVICES`, default 1000: services held at most; a new service beyond it is refused (409). */
+  maxServices: number;
+  /** `REGISTRY_MAX_INSTANCES_PER_SERVICE`, default 1000: instances of one service at most (409). */
+  maxInstancesPerService: number;
+  /** `REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE`, default 600: new instances one client address may register a minute (429); renewals never count. */
+  maxNewRegistrationsPerMinute: number;
+  /** `REGISTRY_MAX_WATCHES_PER_CLIENT`, default 64: watches (long polls, blocking queries) one client address holds open at once (429). */
+  maxWatchesPerClient: number;
 }
 
 /** Tokens by the scope they grant (an admin token grants write and read, a write token read). */
@@ -83,6 +99,13 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   dnsPort: undefined,
   dnsDomain: 'consul',
   consulDatacenter: 'dc1',
+  bounds: {
+    maxBodyBytes: 64 * 1024,
+    maxServices: 1000,
+    maxInstancesPerService: 1000,
+    maxNewRegistrationsPerMinute: 600,
+    maxWatchesPerClient: 64,
+  },
 };
 
 /** A DNS name of one or more labels (letters, digits, dashes), like `consul` or `discovery.internal`. */
@@ -128,7 +151,20 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     dnsPort: integer(env, 'REGISTRY_DNS_PORT', 0, 65535),
     dnsDomain: matching(env, 'REGISTRY_DNS_DOMAIN', DNS_DOMAIN_PATTERN)?.toLowerCase(),
     consulDatacenter: matching(env, 'REGISTRY_CONSUL_DATACENTER', DATACENTER_PATTERN)?.toLowerCase(),
+    bounds: bounds(env),
   });
+}
+
+function bounds(env: Env): RegistryBounds {
+  const defaults = DEFAULT_REGISTRY_CONFIG.bounds;
+  return {
+    maxBodyBytes: integer(env, 'REGISTRY_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024) ?? defaults.maxBodyBytes,
+    maxServices: integer(env, 'REGISTRY_MAX_SERVICES', 1, 10_000_000) ?? defaults.maxServices,
+    maxInstancesPerService: integer(env, 'REGISTRY_MAX_INSTANCES_PER_SERVICE', 1, 10_000_000) ?? defaults.maxInstancesPerService,
+    maxNewRegistrationsPerMinute:
+      integer(env, 'REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE', 1, 100_000_000) ?? defaults.maxNewRegistrationsPerMinute,
+    maxWatchesPerClient: integer(env, 'REGISTRY_MAX_WATCHES_PER_CLIENT', 1, 1_000_000) ?? defaults.maxWatchesPerClient,
+  };
 }
 
 function storeLocation(env: Env): StoreLocation | undefined {

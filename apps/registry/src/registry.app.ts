@@ -13,9 +13,6 @@ import { RegistryModule } from './registry.module';
 // the package's build finds it one folder up, at the package's root, as the sources do.
 const { version } = require('../package.json') as { version: string };
 
-/** Largest request body accepted; anything bigger is answered 413. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
-
 export interface RegistryAppOptions {
   /**
    * nestjs-pino parameters, or false for silence (tests). Default: `loggerParams('registry')`, i.e.
@@ -37,7 +34,7 @@ export async function createRegistryApp(
   const logging = options.logger === false ? undefined : (options.logger ?? loggerParams('registry'));
   const logger = logging ? appLogger(logging) : false;
   // request.id, and so each log line's reqId, is the caller's X-Request-Id when it sent a sane one.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: genRequestId });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bounds.maxBodyBytes, genReqId: genRequestId });
   // No useRequestContext: the registry calls nobody on a request's behalf, and the lines its handlers log
   // carry their reqId themselves (requestLine), which spares every request AsyncLocalStorage's promise hooks.
   if (logger) useRequestLogging(adapter.getInstance(), PinoLogger.root);

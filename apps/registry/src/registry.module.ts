@@ -9,6 +9,7 @@ import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.cons
 import { CONSUL_CONTROLLERS, CONSUL_PROVIDERS } from './consul/consul.providers';
 import { TokenCheck } from './registry/auth/token.check';
 import { ScopeGuard } from './registry/auth/scope.guard';
+import { RegistrationAdmission } from './registry/admission/registration.admission';
 import { InstanceRegistrar } from './registry/instance.registrar';
 import { HealthController } from './registry/health.controller';
 import { RegistrationLog } from './registry/registration.log';
@@ -29,6 +30,7 @@ import { createRegistryStore } from './store/store.factory';
 import { SubscriptionAnswers } from './watch/subscription.answers';
 import { SubscriptionHub } from './watch/subscription.hub';
 import { WatchHub } from './watch/watch.hub';
+import { WatchSlotInterceptor } from './watch/watch-slot.interceptor';
 import { UiModule } from './ui/ui.module';
 import { LostSessionProbe } from './session/lost-session.probe';
 import { SessionController } from './session/session.controller';
@@ -78,10 +80,12 @@ export class RegistryModule implements OnApplicationShutdown {
         TokenCheck,
         { provide: APP_GUARD, useClass: ScopeGuard },
         InstanceRegistrar,
+        RegistrationAdmission,
         ServicesView,
         ServiceAnswers,
         RegistrationLog,
         WatchHub,
+        WatchSlotInterceptor,
         SubscriptionHub,
         SubscriptionAnswers,
         SnapshotScheduler,

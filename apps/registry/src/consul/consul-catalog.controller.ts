@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, UseInterceptors, Get, Header, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryConfig } from '../config';
@@ -11,6 +11,7 @@ import { ConsulExceptionFilter } from './consul-exception.filter';
 import { compileFilter } from './consul-filter';
 import { all, ConsulQueryParams, flag, single } from './consul-query';
 import { catalogEntry, ConsulServiceEntry, isPassing, serviceEntry, ShapeContext } from './consul.shapes';
+import { WatchSlotInterceptor } from '../watch/watch-slot.interceptor';
 
 /**
  * Consul's read endpoints over the registry's store: the catalog and the health of services, with
@@ -19,6 +20,7 @@ import { catalogEntry, ConsulServiceEntry, isPassing, serviceEntry, ShapeContext
 @ApiExcludeController()
 @UseFilters(ConsulExceptionFilter)
 @RequireScope('read')
+@UseInterceptors(WatchSlotInterceptor)
 @Controller('v1')
 export class ConsulCatalogController {
   constructor(

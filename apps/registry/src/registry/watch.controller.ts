@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, UseInterceptors, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { StateSchema } from '../docs/registry.schemas';
@@ -8,12 +8,14 @@ import { WakeReason, WatchHub } from '../watch/watch.hub';
 import { RequireScope } from './auth/require-scope.decorator';
 import { scopeOf, WatchQueryDto } from './dto/query.dto';
 import { ServicesView } from './services.view';
+import { WatchSlotInterceptor } from '../watch/watch-slot.interceptor';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Long poll: `GET /watch?revision=N&timeoutSeconds=T`. */
 @ApiTags('registry')
 @RequireScope('read')
+@UseInterceptors(WatchSlotInterceptor)
 @Controller()
 export class WatchController {
   constructor(

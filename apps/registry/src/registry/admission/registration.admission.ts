@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RegistryConfig } from '../../config';
+import { BoundExceededError } from '../../errors/bound-exceeded.error';
+import { REGISTRY_CONFIG, REGISTRY_STORE } from '../../registry.constants';
+import { RegistryStore } from '../../store/registry-store.interface';
+import { InstanceRegistration } from '../instance.entity';
+import { PerMinuteBudget } from './per-minute.budget';
+
+/**
+ * Admits a registration before the store writes it: a renewal (an id the service holds) always passes and
+ * costs one lookup of its service; a new instance must fit the client's budget of new registrations a
+ * minute, its service's instance bound and, for a new service, the service bound.
+ *
+ * New registrations are admitted one at a time (check and write under one lock), so one registry never passes a
+ * bound. Replicas sharing a store each check the state they read: registrations admitted at the same moment on
+ * different replicas can pass a count bound by as many as are in flight; the rate budget is per replica.
+ */
+@Injectable()
+export class RegistrationAdmission {
+  private readonly budget: PerMinuteBudget;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+  ) {
+    this.budget = new PerMinuteBudget(config.bounds.maxNewRegistrationsPerMinute);
+  }
+
+  /** Runs `write` once `registration` from `client` is admitted; throws {@link BoundExceededError} otherwise. */
+  async admit<T>(client: string, registration: InstanceRegistration, write: () => Promise<T>): Promise<T> {
+    if (await this.isRenewal(registration)) return write();
+    const { maxNewRegistrationsPerMinute } = this.config.bounds;
+    if (!this.budget.take(client)) {
+      throw new BoundExceededError('maxNewRegistrationsPerMinute', maxNewRegistrationsPerMinute, `${client} registered too many new instances this minute`);
+    }
+    const turn = this.queue.then(async () => {
+      await this.checkCounts(registration);
+      return write();
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async isRenewal(registration: InstanceRegistration): Promise<boolean> {
+    if (registration.id === undefined) return false;
+    return (await this.store.get(registration.name)).some((instance) => instance.id === registration.id);
+  }
+
+  private async checkCounts(registration: InstanceRegistration): Promise<void> {
+    const { maxInstancesPerService, maxServices } = this.config.bounds;
+    const instances = await this.store.get(registration.name);
+    if (instances.some((instance) => instance.id === registration.id)) return; // registered while it waited
+    if (instances.length >= maxInstancesPerService) {
+      throw new BoundExceededError('maxInstancesPerService', maxInstancesPerService, `${registration.name} has ${instances.length} instances`);
+    }
+    if (instances.length > 0) return;
+    const services = Object.keys((await this.store.all()).services).length;
+    if (services >= maxServices) {
+      throw new BoundExceededError('maxServices', maxServices, `the registry holds ${services} services`);
+    }
+  }
+}

@@ -44,6 +44,7 @@ export class InstanceRegistrar {
   /** Deregisters; false when `name` holds no instance `id`. */
   async deregister(request: FastifyRequest, name: string, id: string): Promise<boolean> {
     if (!(await this.store.deregister(name, id))) return false;
+    this.admission.forget(id);
     this.metrics.deregistered(name);
     const revision = await this.store.revision();
     this.logger.log(requestLine(request, `Deregistered ${name}/${id} (revision ${revision})`));

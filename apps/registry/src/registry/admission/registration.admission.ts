@@ -2,23 +2,31 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RegistryConfig } from '../../config';
 import { BoundExceededError } from '../../errors/bound-exceeded.error';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../../registry.constants';
-import { RegistryStore } from '../../store/registry-store.interface';
+import { RegistryStore, UpsertResult } from '../../store/registry-store.interface';
 import { InstanceRegistration } from '../instance.entity';
 import { PerMinuteBudget } from './per-minute.budget';
 
 /**
- * Admits a registration before the store writes it: a renewal (an id the service holds) always passes and
- * costs one lookup of its service; a new instance must fit the client's budget of new registrations a
+ * Admits a registration before the store writes it: a renewal (an id the service holds) always passes, and
+ * costs nothing for an id this registry wrote before (else one lookup of its service); a new instance must fit the client's budget of new registrations a
  * minute, its service's instance bound and, for a new service, the service bound.
  *
  * New registrations are admitted one at a time (check and write under one lock), so one registry never passes a
  * bound. Replicas sharing a store each check the state they read: registrations admitted at the same moment on
  * different replicas can pass a count bound by as many as are in flight; the rate budget is per replica.
  */
+/** How many ids {@link RegistrationAdmission} remembers (the oldest are forgotten first). */
+const MAX_KNOWN_IDS = 100_000;
+
 @Injectable()
 export class RegistrationAdmission {
   private readonly budget: PerMinuteBudget;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Ids this registry registered or renewed, with their service, the most recent last: their renewals skip the
+   * store read. An id that expired meanwhile passes as a renewal once: it was admitted within the bounds before.
+   */
+  private readonly known = new Map<string, string>();
 
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
@@ -28,22 +36,37 @@ export class RegistrationAdmission {
   }
 
   /** Runs `write` once `registration` from `client` is admitted; throws {@link BoundExceededError} otherwise. */
-  async admit<T>(client: string, registration: InstanceRegistration, write: () => Promise<T>): Promise<T> {
-    if (await this.isRenewal(registration)) return write();
+  async admit(client: string, registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
+    if (await this.isRenewal(registration)) return this.remembered(registration, write);
     const { maxNewRegistrationsPerMinute } = this.config.bounds;
     if (!this.budget.take(client)) {
       throw new BoundExceededError('maxNewRegistrationsPerMinute', maxNewRegistrationsPerMinute, `${client} registered too many new instances this minute`);
     }
     const turn = this.queue.then(async () => {
       await this.checkCounts(registration);
-      return write();
+      return this.remembered(registration, write);
     });
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
+  /** Forgets a deregistered id: registering it again is a new registration. */
+  forget(id: string): void {
+    this.known.delete(id);
+  }
+
+  private async remembered(registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
+    const result = await write();
+    const { id } = result.instance;
+    this.known.delete(id);
+    this.known.set(id, registration.name);
+    if (this.known.size > MAX_KNOWN_IDS) this.known.delete(this.known.keys().next().value as string);
+    return result;
+  }
+
   private async isRenewal(registration: InstanceRegistration): Promise<boolean> {
     if (registration.id === undefined) return false;
+    if (this.known.get(registration.id) === registration.name) return true;
     return (await this.store.get(registration.name)).some((instance) => instance.id === registration.id);
   }
 

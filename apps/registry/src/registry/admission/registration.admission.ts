@@ -24,7 +24,8 @@ export class RegistrationAdmission {
   private queue: Promise<unknown> = Promise.resolve();
   /**
    * Ids this registry registered or renewed, with their service, the most recent last: their renewals skip the
-   * store read. An id that expired meanwhile passes as a renewal once: it was admitted within the bounds before.
+   * store read. An id that expired (rather than deregistered) and comes back under its old id passes as a
+   * renewal: it was admitted within the bounds once, and the count bounds can be passed by such returns.
    */
   private readonly known = new Map<string, string>();
 

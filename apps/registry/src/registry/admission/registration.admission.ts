@@ -23,7 +23,7 @@ export class RegistrationAdmission {
   private readonly budget: PerMinuteBudget;
   private queue: Promise<unknown> = Promise.resolve();
   /**
-   * Ids this registry registered or renewed, with their service, the most recent last: their renewals skip the
+   * Ids this registry registered, with their service, the oldest first: their renewals skip the
    * store read. An id that expired (rather than deregistered) and comes back under its old id passes as a
    * renewal: it was admitted within the bounds once, and the count bounds can be passed by such returns.
    */
@@ -37,7 +37,13 @@ export class RegistrationAdmission {
   }
 
   /** Runs `write` once `registration` from `client` is admitted; throws {@link BoundExceededError} otherwise. */
-  async admit(client: string, registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
+  admit(client: string, registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
+    // The heartbeat's path: an id this registry wrote, no store read, no extra await.
+    if (registration.id !== undefined && this.known.get(registration.id) === registration.name) return this.remembered(registration, write);
+    return this.admitUnknown(client, registration, write);
+  }
+
+  private async admitUnknown(client: string, registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
     if (await this.isRenewal(registration)) return this.remembered(registration, write);
     const { maxNewRegistrationsPerMinute } = this.config.bounds;
     if (!this.budget.take(client)) {
@@ -56,18 +62,18 @@ export class RegistrationAdmission {
     this.known.delete(id);
   }
 
-  private async remembered(registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
-    const result = await write();
-    const { id } = result.instance;
-    this.known.delete(id);
-    this.known.set(id, registration.name);
-    if (this.known.size > MAX_KNOWN_IDS) this.known.delete(this.known.keys().next().value as string);
-    return result;
+  private remembered(registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
+    return write().then((result) => {
+      const { id } = result.instance;
+      if (this.known.get(id) === registration.name) return result; // a renewal keeps its place: cheap, and close enough to LRU
+      this.known.set(id, registration.name);
+      if (this.known.size > MAX_KNOWN_IDS) this.known.delete(this.known.keys().next().value as string);
+      return result;
+    });
   }
 
   private async isRenewal(registration: InstanceRegistration): Promise<boolean> {
     if (registration.id === undefined) return false;
-    if (this.known.get(registration.id) === registration.name) return true;
     return (await this.store.get(registration.name)).some((instance) => instance.id === registration.id);
   }
 

@@ -20,6 +20,7 @@ export class ScopeGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
+    if (!this.tokens.anyRequired) return true;
     const scope = this.reflector.getAllAndOverride(RequireScope, [context.getHandler(), context.getClass()]);
     if (scope === undefined || !this.tokens.required(scope)) return true;
     const verdict = this.tokens.check(presentedToken(context.switchToHttp().getRequest<FastifyRequest>()), scope);

@@ -26,6 +26,11 @@ export class TokenCheck {
     this.guarded = { read: config.tokens.read.length > 0, write: writes, admin: writes };
   }
 
+  /** Whether any scope needs a token (false: every route is open, no route need be looked at). */
+  get anyRequired(): boolean {
+    return this.guarded.read || this.guarded.write;
+  }
+
   /** Whether `scope` needs a token at all. */
   required(scope: Scope): boolean {
     return this.guarded[scope];

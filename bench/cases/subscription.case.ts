@@ -80,7 +80,7 @@ export async function subscriptionCase(options: BenchOptions): Promise<ResultRow
   const dataDir = tmpDir('bench-subscription-');
   const count = options.fatServices * PER_SERVICE;
   seedSnapshot(dataDir, count, PER_SERVICE);
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir }, 60_000);
+  const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir, REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE: '100000000', REGISTRY_MAX_INSTANCES_PER_SERVICE: '10000000', REGISTRY_MAX_SERVICES: '10000000' }, 60_000);
   const rssAtStart = (await rssMiB(registry.pid)) * 1.048576;
   const hotCount = Math.max(1, Math.min(HOT, Math.floor(options.fatServices / 2)));
   const watchers: Watcher[] = Array.from({ length: options.subscriptionWatchers }, (_, i) => ({

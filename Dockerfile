@@ -14,8 +14,8 @@ RUN npm run build && npm prune --omit=dev && npm cache clean --force
 FROM node:20-alpine AS runtime
 ENV NODE_ENV=production REGISTRY_DATA_DIR=/data
 WORKDIR /app
-# The registry's snapshot volume must be writable by the unprivileged user.
-RUN mkdir -p /data && chown node:node /data
+# The registry's snapshot volume and the token's (docker-compose.yml: registry-secrets) must be writable by the unprivileged user.
+RUN mkdir -p /data /secrets && chown node:node /data /secrets
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

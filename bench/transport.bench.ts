@@ -80,7 +80,7 @@ function clientOver(transport: HttpTransport, instance: ServiceInstance): Servic
   const config = {
     name: undefined, register: false, host: '127.0.0.1', port: undefined, protocol: 'http' as const,
     instanceId: undefined, tags: [], metadata: {}, weight: 1, ttlSeconds: 30, heartbeatIntervalMs: 10_000,
-    urls: [], token: undefined, zone: undefined, loadBalancing: 'round-robin' as const, timeoutMs: 5000,
+    urls: [], token: undefined, readToken: undefined, zone: undefined, loadBalancing: 'round-robin' as const, timeoutMs: 5000,
     retries: 2, retryBackoffMs: 25, outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 }, watch: false,
     transport: 'undici' as const, connectionsPerInstance: 32,
     grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined }, metrics: false,

@@ -3,7 +3,7 @@ import { Pool, request } from 'undici';
 import { BenchOptions } from '../harness/bench-options';
 import { LoadResult } from '../harness/load';
 import { ratio, ResultRow } from '../harness/result-row';
-import { RunningApp, startApp, tmpDir } from '../harness/topology';
+import { RunningApp, startRegistry, tmpDir } from '../harness/topology';
 
 const HEADERS = { 'content-type': 'application/json' };
 /** Long polls following two churned services each during the churn, as the library's watch does. */
@@ -101,7 +101,7 @@ async function lookupLoop(registry: RunningApp, stop: { stopped: boolean }, into
  * process (as many renewals and lookups of the lookup target first, untimed).
  */
 export async function churnCase(options: BenchOptions): Promise<ResultRow> {
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-churn-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-churn-') });
   const pool = new Pool(registry.url, { connections: options.churnClients });
   const watchPool = new Pool(registry.url, { connections: WATCHERS });
   try {

@@ -4,7 +4,7 @@ import { BenchOptions } from '../harness/bench-options';
 import { startClientApp } from '../harness/client-app';
 import { LoadResult } from '../harness/load';
 import { ResultRow } from '../harness/result-row';
-import { FLOORS, startApp, startScript, tmpDir } from '../harness/topology';
+import { FLOORS, startRegistry, startScript, tmpDir } from '../harness/topology';
 
 /** Runs `call` `total` times at `concurrency`, after a warm-up tenth, and reports throughput and latency. */
 async function drive(call: () => Promise<unknown>, total: number, concurrency: number): Promise<LoadResult> {
@@ -32,7 +32,7 @@ async function drive(call: () => Promise<unknown>, total: number, concurrency: n
 
 /** Case 6: what ServiceClient adds to a call, against a direct undici request to the same instance. */
 export async function clientOverheadCase(options: BenchOptions): Promise<ResultRow> {
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-client-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-client-') });
   const target = await startScript(join(FLOORS, 'calc.floor.js'));
   await fetch(`${registry.url}/register`, {
     method: 'POST',

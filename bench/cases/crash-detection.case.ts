@@ -1,6 +1,6 @@
 import { BenchOptions } from '../harness/bench-options';
 import { ResultRow } from '../harness/result-row';
-import { RunningApp, startApp, tmpDir } from '../harness/topology';
+import { RunningApp, startApp, startRegistry, tmpDir } from '../harness/topology';
 
 interface Listed {
   id: string;
@@ -55,7 +55,7 @@ async function oneStop(registry: RunningApp, how: 'kill' | 'stop'): Promise<numb
  * (SIGTERM: the app drains itself first). The default TTL (30 s) is what a crash cost before sessions.
  */
 export async function crashDetectionCases(options: BenchOptions): Promise<ResultRow[]> {
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-crash-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-crash-') });
   const crash: number[] = [];
   const graceful: number[] = [];
   try {

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { BenchOptions } from '../harness/bench-options';
 import { ResultRow } from '../harness/result-row';
-import { RunningApp, startApp, tmpDir, waitFor } from '../harness/topology';
+import { RunningApp, startRegistry, tmpDir, waitFor } from '../harness/topology';
 
 const HEADERS = { 'content-type': 'application/json' };
 
@@ -51,7 +51,7 @@ async function round(registry: RunningApp, pool: Pool, watchers: number, id: str
  * what the last answer waited for.
  */
 export async function fanOutCase(options: BenchOptions): Promise<ResultRow> {
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-fan-out-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-fan-out-') });
   const pool = new Pool(registry.url, { connections: options.fanOutWatchers });
   try {
     const rounds: number[][] = [];

@@ -1,7 +1,7 @@
 import { BenchOptions } from '../harness/bench-options';
 import { load } from '../harness/load';
 import { ResultRow } from '../harness/result-row';
-import { rssMiB, startApp, tmpDir } from '../harness/topology';
+import { rssMiB, startRegistry, tmpDir } from '../harness/topology';
 import { seedSnapshot } from './lookup.case';
 
 const PER_SERVICE = 100;
@@ -14,7 +14,7 @@ export async function fatLookupCase(options: BenchOptions): Promise<ResultRow> {
   const dataDir = tmpDir('bench-fat-lookup-');
   const count = options.fatServices * PER_SERVICE;
   seedSnapshot(dataDir, count, PER_SERVICE);
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir }, 60_000);
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: dataDir }, 60_000);
   try {
     const seeded = (await (await fetch(`${registry.url}/service/svc-${options.fatServices - 1}`)).json()) as unknown[];
     if (seeded.length !== PER_SERVICE) throw new Error(`registry did not restore the ${count} seeded instances`);

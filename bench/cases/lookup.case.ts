@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BenchOptions } from '../harness/bench-options';
 import { load } from '../harness/load';
 import { ResultRow } from '../harness/result-row';
-import { rssMiB, startApp, tmpDir } from '../harness/topology';
+import { rssMiB, startRegistry, tmpDir } from '../harness/topology';
 
 const PER_SERVICE = 10;
 
@@ -47,7 +47,7 @@ export async function lookupCases(options: BenchOptions): Promise<ResultRow[]> {
   for (const size of options.lookupSizes) {
     const dataDir = tmpDir('bench-lookup-');
     seedSnapshot(dataDir, size);
-    const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir }, 60_000);
+    const registry = await startRegistry({ REGISTRY_DATA_DIR: dataDir }, 60_000);
     try {
       const seeded = (await (await fetch(`${registry.url}/service/svc-${Math.floor((size - 1) / PER_SERVICE)}`)).json()) as unknown[];
       if (seeded.length === 0) throw new Error(`registry did not restore the ${size} seeded instances`);

@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { BenchOptions } from '../harness/bench-options';
 import { startClientApp } from '../harness/client-app';
 import { ResultRow } from '../harness/result-row';
-import { startApp, tmpDir } from '../harness/topology';
+import { startRegistry, tmpDir } from '../harness/topology';
 
 function startNamedServer(name: string): Promise<Server> {
   const server = createServer((_req, res) => res.end(name));
@@ -26,7 +26,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** Case 5: time from a new instance's registration until a running client routes a call to it. */
 export async function propagationCase(options: BenchOptions): Promise<ResultRow> {
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-propagation-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-propagation-') });
   const base = await startNamedServer('base');
   await register(registry.url, 'base', base);
   const { app, client } = await startClientApp(registry.url);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { BenchOptions } from '../harness/bench-options';
 import { compare } from '../harness/load';
 import { ratio, ResultRow } from '../harness/result-row';
-import { FLOORS, startApp, startScript, tmpDir } from '../harness/topology';
+import { FLOORS, startRegistry, startScript, tmpDir } from '../harness/topology';
 
 // About 300 bytes, like a real service's registration.
 const INSTANCE = {
@@ -24,7 +24,7 @@ const HEADERS = { 'content-type': 'application/json' };
 export async function renewalCase(options: BenchOptions): Promise<ResultRow[]> {
   const fastifyFloor = await startScript(join(FLOORS, 'map-upsert.floor.js'));
   const floor = await startScript(join(FLOORS, 'nest-map-upsert.floor.js'));
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-renewal-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-renewal-') });
   try {
     const first = await fetch(`${registry.url}/register`, { method: 'POST', body: BODY, headers: HEADERS });
     const { revision } = (await first.json()) as { revision: number };

@@ -2,7 +2,7 @@ import { findStoreBinary, startStoreServer, StoreServer } from '../../test/e2e/h
 import { BenchOptions } from '../harness/bench-options';
 import { load } from '../harness/load';
 import { ResultRow } from '../harness/result-row';
-import { startApp, tmpDir } from '../harness/topology';
+import { startRegistry, tmpDir } from '../harness/topology';
 
 const PER_SERVICE = 10;
 const HEADERS = { 'content-type': 'application/json' };
@@ -46,7 +46,7 @@ export async function storeCases(options: BenchOptions): Promise<ResultRow[]> {
     let server: StoreServer | undefined;
     const registry = await (async () => {
       server = kind === 'memory' ? undefined : await startStoreServer(kind);
-      return startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-store-'), REGISTRY_STORE: server?.url ?? 'memory' }, 60_000);
+      return startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-store-'), REGISTRY_STORE: server?.url ?? 'memory' }, 60_000);
     })();
     try {
       const revision = await seed(registry.url, size);

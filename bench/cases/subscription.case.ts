@@ -2,7 +2,7 @@ import { Pool } from 'undici';
 import type { ServiceWatchAnswer } from '@nest-discovery/registry-api';
 import { BenchOptions } from '../harness/bench-options';
 import { ResultRow } from '../harness/result-row';
-import { RunningApp, rssMiB, startApp, tmpDir, waitFor } from '../harness/topology';
+import { rssMiB, RunningApp, startRegistry, tmpDir, waitFor } from '../harness/topology';
 import { seededInstance, seedSnapshot } from './lookup.case';
 
 const PER_SERVICE = 100;
@@ -80,7 +80,7 @@ export async function subscriptionCase(options: BenchOptions): Promise<ResultRow
   const dataDir = tmpDir('bench-subscription-');
   const count = options.fatServices * PER_SERVICE;
   seedSnapshot(dataDir, count, PER_SERVICE);
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: dataDir }, 60_000);
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: dataDir }, 60_000);
   const rssAtStart = (await rssMiB(registry.pid)) * 1.048576;
   const hotCount = Math.max(1, Math.min(HOT, Math.floor(options.fatServices / 2)));
   const watchers: Watcher[] = Array.from({ length: options.subscriptionWatchers }, (_, i) => ({

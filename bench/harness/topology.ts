@@ -9,6 +9,23 @@ export { RunningApp, startApp, startScript, tmpDir, waitFor };
 export const FLOORS = join(__dirname, '..', 'floors');
 
 /**
+ * The bench registers fleets from one address as fast as it can (churn, fan-out, 100k-instance states): the
+ * registry's admission bounds (issue 18's defaults: 600 new registrations a minute per address, 1,000
+ * services, 1,000 instances a service) are lifted so the cases measure the paths, not the refusals. The
+ * admission check itself still runs on every registration.
+ */
+const UNBOUNDED_REGISTRY: Record<string, string> = {
+  REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE: '100000000',
+  REGISTRY_MAX_INSTANCES_PER_SERVICE: '10000000',
+  REGISTRY_MAX_SERVICES: '10000000',
+};
+
+/** The built registry for a bench case, its admission bounds lifted (`env` can set them again). */
+export function startRegistry(env: Record<string, string> = {}, timeoutMs?: number): Promise<RunningApp> {
+  return startApp('registry', { ...UNBOUNDED_REGISTRY, ...env }, timeoutMs);
+}
+
+/**
  * Registry, `calcs` calc instances (default 2) and the gateway (`appEnv` added to calc's and the gateway's
  * environment), ready when the gateway answers through them.
  */
@@ -20,7 +37,7 @@ export async function startSystem(appEnv: Record<string, string> = {}, calcCount
   pids: number[];
   stop(): Promise<void>;
 }> {
-  const registry = await startApp('registry', { REGISTRY_DATA_DIR: tmpDir('bench-registry-') });
+  const registry = await startRegistry({ REGISTRY_DATA_DIR: tmpDir('bench-registry-') });
   const env = { ...appEnv, REGISTRY_URL: registry.url };
   const calcs = await Promise.all(Array.from({ length: calcCount }, () => startApp('calc', env)));
   const gateway = await startApp('gateway', env);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createTestCa } from '../../../test/fixtures/test-ca';
-import { DEFAULT_REGISTRY_CONFIG, loadRegistryConfig, resolveRegistryConfig } from './config';
+import { DEFAULT_REGISTRY_CONFIG, loadRegistryConfig, openWritesWarning, resolveRegistryConfig } from './config';
 import { InvalidConfigError } from './errors/invalid-config.error';
 
 describe('loadRegistryConfig', () => {
@@ -33,6 +33,8 @@ describe('loadRegistryConfig', () => {
       host: '127.0.0.1',
       dataDir: '/tmp/registry',
       token: 's3cret',
+      tokens: { read: [], write: [], admin: [] },
+      allowOpen: false,
       sweepIntervalMs: 100,
       snapshotDelayMs: 0,
       store: { kind: 'redis', url: 'redis://127.0.0.1:6380' },
@@ -45,6 +47,7 @@ describe('loadRegistryConfig', () => {
       dnsPort: 8600,
       dnsDomain: 'discovery.internal',
       consulDatacenter: 'eu-1',
+      bounds: DEFAULT_REGISTRY_CONFIG.bounds,
     });
   });
 
@@ -97,7 +100,44 @@ describe('loadRegistryConfig', () => {
   });
 
   it('merges partial overrides over the defaults', () => {
-    expect(resolveRegistryConfig({ port: 0, token: undefined })).toMatchObject({ port: 0, host: '0.0.0.0' });
+    expect(resolveRegistryConfig({ port: 0, token: undefined })).toMatchObject({ port: 0, host: '127.0.0.1' });
+  });
+
+  it('listens on loopback without a write token, on every address with one or with REGISTRY_ALLOW_OPEN', () => {
+    expect(loadRegistryConfig({}).host).toBe('127.0.0.1');
+    expect(loadRegistryConfig({ REGISTRY_READ_TOKENS: 'r' }).host).toBe('127.0.0.1');
+    expect(loadRegistryConfig({ REGISTRY_TOKEN: 't' }).host).toBe('0.0.0.0');
+    expect(loadRegistryConfig({ REGISTRY_WRITE_TOKENS: 'w' }).host).toBe('0.0.0.0');
+    expect(loadRegistryConfig({ REGISTRY_ALLOW_OPEN: 'true' }).host).toBe('0.0.0.0');
+    expect(loadRegistryConfig({ REGISTRY_HOST: '127.0.0.9' }).host).toBe('127.0.0.9');
+  });
+
+  it('refuses a non-loopback REGISTRY_HOST without a write token or REGISTRY_ALLOW_OPEN, naming it', () => {
+    expect(() => loadRegistryConfig({ REGISTRY_HOST: '0.0.0.0' })).toThrow(/^REGISTRY_HOST is 0\.0\.0\.0, not loopback/);
+    const open = loadRegistryConfig({ REGISTRY_HOST: '0.0.0.0', REGISTRY_ALLOW_OPEN: 'true' });
+    expect(openWritesWarning(open)).toMatch(/^REGISTRY_ALLOW_OPEN=true and no write token: anyone who reaches 0\.0\.0\.0 can register/);
+    expect(openWritesWarning(loadRegistryConfig({}))).toBeUndefined();
+    expect(openWritesWarning(loadRegistryConfig({ REGISTRY_TOKEN: 't' }))).toBeUndefined();
+    expect(loadRegistryConfig({ REGISTRY_HOST: '10.0.0.1', REGISTRY_WRITE_TOKENS: 'w' }).host).toBe('10.0.0.1');
+  });
+
+  it('reads the bounds', () => {
+    expect(
+      loadRegistryConfig({
+        REGISTRY_MAX_BODY_BYTES: '4096',
+        REGISTRY_MAX_SERVICES: '3',
+        REGISTRY_MAX_INSTANCES_PER_SERVICE: '2',
+        REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE: '10',
+        REGISTRY_MAX_WATCHES_PER_CLIENT: '1',
+      }).bounds,
+    ).toEqual({ maxBodyBytes: 4096, maxServices: 3, maxInstancesPerService: 2, maxNewRegistrationsPerMinute: 10, maxWatchesPerClient: 1 });
+    expect(() => loadRegistryConfig({ REGISTRY_MAX_SERVICES: '0' })).toThrow(/^REGISTRY_MAX_SERVICES /);
+  });
+
+  it('reads scoped token lists', () => {
+    expect(loadRegistryConfig({ REGISTRY_READ_TOKENS: 'a, b', REGISTRY_ADMIN_TOKENS: 'c' }).tokens).toEqual({ read: ['a', 'b'], write: [], admin: ['c'] });
+    expect(() => loadRegistryConfig({ REGISTRY_WRITE_TOKENS: 'a,,b' })).toThrow(/^REGISTRY_WRITE_TOKENS /);
+    expect(() => loadRegistryConfig({ REGISTRY_ALLOW_OPEN: 'yes' })).toThrow(/^REGISTRY_ALLOW_OPEN /);
   });
 
   it('serves plain HTTP unless REGISTRY_TLS_* are set, and reads them once at start', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTlsFiles, REGISTRY_TLS_VARIABLES, TlsConfigError, TlsFiles } from '@nest-discovery/registry-api';
 import { InvalidConfigError } from './errors/invalid-config.error';
@@ -7,12 +8,19 @@ import { MEMORY_STORE, parseStoreLocation, StoreLocation } from './store/store-l
 export interface RegistryConfig {
   /** `REGISTRY_PORT`, default 3100; 0 picks a free port. */
   port: number;
-  /** `REGISTRY_HOST`, default 0.0.0.0. */
+  /**
+   * `REGISTRY_HOST`, default 0.0.0.0 when a write token is configured (or `REGISTRY_ALLOW_OPEN=true`),
+   * else 127.0.0.1: a registry that takes writes from anyone listens on loopback only.
+   */
   host: string;
   /** `REGISTRY_DATA_DIR`, default ./data (absolute after resolution). */
   dataDir: string;
-  /** `REGISTRY_TOKEN`; when set, writes need `Authorization: Bearer <token>`. */
+  /** `REGISTRY_TOKEN` (or the file `REGISTRY_TOKEN_FILE` names): an admin token (every scope), the one token of earlier versions. */
   token: string | undefined;
+  /** `REGISTRY_ADMIN_TOKENS`, `REGISTRY_WRITE_TOKENS`, `REGISTRY_READ_TOKENS` (comma-separated), default none. */
+  tokens: ScopedTokens;
+  /** `REGISTRY_ALLOW_OPEN`, default false: `true` lets a registry without a write token bind a non-loopback address. */
+  allowOpen: boolean;
   /** `REGISTRY_SWEEP_INTERVAL_MS`, default 1000: how often expired instances are evicted. */
   sweepIntervalMs: number;
   /** `REGISTRY_SNAPSHOT_DELAY_MS`, default 2000: debounce between a change and the snapshot write. */
@@ -49,14 +57,43 @@ export interface RegistryConfig {
    * `REGISTRY_TLS_CLIENT_AUTH` (`none` | `require`); unset: plain HTTP, checks trust Node's default roots.
    */
   tls: TlsFiles | undefined;
+  /** Bounds on what clients may make the registry hold; see {@link RegistryBounds}. */
+  bounds: RegistryBounds;
 }
 
-/** Defaults, merged in this one place. */
+/** Bounds on input; each refusal is a 4xx whose message names the variable (see errors/bound-exceeded.error.ts). */
+export interface RegistryBounds {
+  /** `REGISTRY_MAX_BODY_BYTES`, default 65536: the largest request body (413). */
+  maxBodyBytes: number;
+  /** `REGISTRY_MAX_SERVICES`, default 1000: services held at most; a new service beyond it is refused (409). */
+  maxServices: number;
+  /** `REGISTRY_MAX_INSTANCES_PER_SERVICE`, default 1000: instances of one service at most (409). */
+  maxInstancesPerService: number;
+  /** `REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE`, default 600: new instances one client address may register a minute (429); renewals never count. */
+  maxNewRegistrationsPerMinute: number;
+  /** `REGISTRY_MAX_WATCHES_PER_CLIENT`, default 64: watches (long polls, blocking queries) one client address holds open at once (429). */
+  maxWatchesPerClient: number;
+}
+
+/** Tokens by the scope they grant (an admin token grants write and read, a write token read). */
+export interface ScopedTokens {
+  read: readonly string[];
+  write: readonly string[];
+  admin: readonly string[];
+}
+
+/** Where a registry without a write token listens, and one with one. */
+export const LOOPBACK_HOST = '127.0.0.1';
+const ANY_HOST = '0.0.0.0';
+
+/** Defaults, merged in this one place (`host` follows the tokens: see {@link RegistryConfig.host}). */
 export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   port: 3100,
-  host: '0.0.0.0',
+  host: LOOPBACK_HOST,
   dataDir: './data',
   token: undefined,
+  tokens: { read: [], write: [], admin: [] },
+  allowOpen: false,
   sweepIntervalMs: 1000,
   snapshotDelayMs: 2000,
   store: MEMORY_STORE,
@@ -70,6 +107,13 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
   dnsDomain: 'consul',
   consulDatacenter: 'dc1',
   tls: undefined,
+  bounds: {
+    maxBodyBytes: 64 * 1024,
+    maxServices: 1000,
+    maxInstancesPerService: 1000,
+    maxNewRegistrationsPerMinute: 600,
+    maxWatchesPerClient: 64,
+  },
 };
 
 /** A DNS name of one or more labels (letters, digits, dashes), like `consul` or `discovery.internal`. */
@@ -88,7 +132,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * @example const config = loadRegistryConfig(process.env);
  */
 export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
-  const token = env.REGISTRY_TOKEN;
+  const token = env.REGISTRY_TOKEN ?? tokenFile(env, 'REGISTRY_TOKEN_FILE');
   if (token !== undefined && token.trim() === '') {
     throw new InvalidConfigError('REGISTRY_TOKEN', 'must not be empty when set (unset it to disable auth)');
   }
@@ -97,6 +141,12 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     host: nonEmpty(env, 'REGISTRY_HOST'),
     dataDir: nonEmpty(env, 'REGISTRY_DATA_DIR'),
     token,
+    tokens: {
+      read: tokenList(env, 'REGISTRY_READ_TOKENS'),
+      write: tokenList(env, 'REGISTRY_WRITE_TOKENS'),
+      admin: tokenList(env, 'REGISTRY_ADMIN_TOKENS'),
+    },
+    allowOpen: boolean(env, 'REGISTRY_ALLOW_OPEN'),
     sweepIntervalMs: integer(env, 'REGISTRY_SWEEP_INTERVAL_MS', 10, 3_600_000),
     snapshotDelayMs: integer(env, 'REGISTRY_SNAPSHOT_DELAY_MS', 0, 3_600_000),
     store: storeLocation(env),
@@ -110,6 +160,7 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
     dnsDomain: matching(env, 'REGISTRY_DNS_DOMAIN', DNS_DOMAIN_PATTERN)?.toLowerCase(),
     consulDatacenter: matching(env, 'REGISTRY_CONSUL_DATACENTER', DATACENTER_PATTERN)?.toLowerCase(),
     tls: tlsFiles(env),
+    bounds: bounds(env),
   });
 }
 
@@ -120,6 +171,18 @@ function tlsFiles(env: Env): TlsFiles | undefined {
     if (error instanceof TlsConfigError) throw new InvalidConfigError(error.variable, error.message.slice(error.variable.length + 1));
     throw error;
   }
+}
+
+function bounds(env: Env): RegistryBounds {
+  const defaults = DEFAULT_REGISTRY_CONFIG.bounds;
+  return {
+    maxBodyBytes: integer(env, 'REGISTRY_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024) ?? defaults.maxBodyBytes,
+    maxServices: integer(env, 'REGISTRY_MAX_SERVICES', 1, 10_000_000) ?? defaults.maxServices,
+    maxInstancesPerService: integer(env, 'REGISTRY_MAX_INSTANCES_PER_SERVICE', 1, 10_000_000) ?? defaults.maxInstancesPerService,
+    maxNewRegistrationsPerMinute:
+      integer(env, 'REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE', 1, 100_000_000) ?? defaults.maxNewRegistrationsPerMinute,
+    maxWatchesPerClient: integer(env, 'REGISTRY_MAX_WATCHES_PER_CLIENT', 1, 1_000_000) ?? defaults.maxWatchesPerClient,
+  };
 }
 
 function storeLocation(env: Env): StoreLocation | undefined {
@@ -144,14 +207,70 @@ function matching(env: Env, name: string, pattern: RegExp): string | undefined {
   return raw;
 }
 
-/** Fills unset fields with defaults and makes `dataDir` absolute. */
+/**
+ * Fills unset fields with defaults and makes `dataDir` absolute. A registry without a write token listens on
+ * loopback unless `allowOpen`; asking it for another address without `allowOpen` fails, naming REGISTRY_HOST.
+ */
 export function resolveRegistryConfig(partial: Partial<RegistryConfig> = {}): RegistryConfig {
   const merged: RegistryConfig = { ...DEFAULT_REGISTRY_CONFIG };
   for (const key of Object.keys(partial) as (keyof RegistryConfig)[]) {
     if (partial[key] !== undefined) Object.assign(merged, { [key]: partial[key] });
   }
   merged.dataDir = resolve(merged.dataDir);
+  const guarded = writesGuarded(merged);
+  if (partial.host === undefined) merged.host = guarded || merged.allowOpen ? ANY_HOST : LOOPBACK_HOST;
+  if (!guarded && !merged.allowOpen && !isLoopback(merged.host)) {
+    throw new InvalidConfigError(
+      'REGISTRY_HOST',
+      `is ${merged.host}, not loopback, and no write token is set: set REGISTRY_TOKEN (or REGISTRY_WRITE_TOKENS), or REGISTRY_ALLOW_OPEN=true to take writes from anyone`,
+    );
+  }
   return merged;
+}
+
+/** Whether writes need a token: some admin or write token is configured. */
+export function writesGuarded(config: Pick<RegistryConfig, 'token' | 'tokens'>): boolean {
+  return config.token !== undefined || config.tokens.admin.length > 0 || config.tokens.write.length > 0;
+}
+
+/** The warning a registry logs at start when it takes writes from anyone beyond loopback (REGISTRY_ALLOW_OPEN=true). */
+export function openWritesWarning(config: Pick<RegistryConfig, 'token' | 'tokens' | 'host'>): string | undefined {
+  if (writesGuarded(config) || isLoopback(config.host)) return undefined;
+  return `REGISTRY_ALLOW_OPEN=true and no write token: anyone who reaches ${config.host} can register, drain and deregister instances`;
+}
+
+/** 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopback(host: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1' || host === 'localhost';
+}
+
+/** The token in the file `name` names (trimmed), for Docker secrets; a missing or empty file fails, naming it. */
+function tokenFile(env: Env, name: string): string | undefined {
+  const path = nonEmpty(env, name);
+  if (path === undefined) return undefined;
+  let token: string;
+  try {
+    token = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new InvalidConfigError(name, `names a file that cannot be read: ${(error as Error).message}`);
+  }
+  if (token === '') throw new InvalidConfigError(name, `names an empty file (${path})`);
+  return token;
+}
+
+function tokenList(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const tokens = raw.split(',').map((token) => token.trim());
+  if (tokens.some((token) => token === '')) throw new InvalidConfigError(name, 'must be comma-separated tokens, none empty');
+  return tokens;
+}
+
+function boolean(env: Env, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== 'true' && raw !== 'false') throw new InvalidConfigError(name, `must be true or false, got "${env[name]}"`);
+  return raw === 'true';
 }
 
 function integer(env: Env, name: string, min: number, max: number): number | undefined {

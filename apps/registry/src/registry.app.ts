@@ -8,16 +8,13 @@ import { Server as TlsServer } from 'node:tls';
 import { Params as LoggerParams, PinoLogger } from 'nestjs-pino';
 import { Clock } from './clock';
 import { setupRegistryApiDocs } from './docs/registry-api.docs';
-import { loadRegistryConfig, RegistryConfig } from './config';
+import { loadRegistryConfig, openWritesWarning, RegistryConfig } from './config';
 import { RegistryModule } from './registry.module';
 
 // The registry package's own manifest (apps/registry/package.json). A plain require, not an import, so that
 // tsc leaves it out of the package's program (it is outside rootDir): webpack inlines it into the bundle, and
 // the package's build finds it one folder up, at the package's root, as the sources do.
 const { version } = require('../package.json') as { version: string };
-
-/** Largest request body accepted; anything bigger is answered 413. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface RegistryAppOptions {
   /**
@@ -44,7 +41,7 @@ export async function createRegistryApp(
   // request.id, and so each log line's reqId, is the caller's X-Request-Id when it sent a sane one.
   // REGISTRY_TLS_CERT/KEY set: HTTPS (and client certificates required when REGISTRY_TLS_CLIENT_AUTH=require).
   const https = tlsServerOptions(config.tls);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: genRequestId, ...(https && { https }) });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bounds.maxBodyBytes, genReqId: genRequestId, ...(https && { https }) });
   // No useRequestContext: the registry calls nobody on a request's behalf, and the lines its handlers log
   // carry their reqId themselves (requestLine), which spares every request AsyncLocalStorage's promise hooks.
   if (logger) useRequestLogging(adapter.getInstance(), PinoLogger.root);
@@ -59,6 +56,8 @@ export async function createRegistryApp(
   setupRegistryApiDocs(app, version);
   await app.listen(config.port, config.host);
   Logger.log(`Registry listening on ${registryUrl(app)}`, 'Registry');
+  const warning = openWritesWarning(config);
+  if (warning !== undefined) Logger.warn(warning, 'Registry');
   return app;
 }
 

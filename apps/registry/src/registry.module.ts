@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule, Params as LoggerParams } from 'nestjs-pino';
 import { CHECK_PROVIDERS } from './checks/checks.providers';
@@ -8,7 +8,8 @@ import { RegistryConfig } from './config';
 import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.constants';
 import { CONSUL_CONTROLLERS, CONSUL_PROVIDERS } from './consul/consul.providers';
 import { TokenCheck } from './registry/auth/token.check';
-import { TokenGuard } from './registry/auth/token.guard';
+import { ScopeGuard } from './registry/auth/scope.guard';
+import { RegistrationAdmission } from './registry/admission/registration.admission';
 import { InstanceRegistrar } from './registry/instance.registrar';
 import { HealthController } from './registry/health.controller';
 import { RegistrationLog } from './registry/registration.log';
@@ -29,6 +30,7 @@ import { createRegistryStore } from './store/store.factory';
 import { SubscriptionAnswers } from './watch/subscription.answers';
 import { SubscriptionHub } from './watch/subscription.hub';
 import { WatchHub } from './watch/watch.hub';
+import { WatchSlotInterceptor } from './watch/watch-slot.interceptor';
 import { UiModule } from './ui/ui.module';
 import { LostSessionProbe } from './session/lost-session.probe';
 import { SessionController } from './session/session.controller';
@@ -76,12 +78,14 @@ export class RegistryModule implements OnApplicationShutdown {
         { provide: APP_PIPE, useClass: RegistryValidationPipe },
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },
         TokenCheck,
-        TokenGuard,
+        { provide: APP_GUARD, useClass: ScopeGuard },
         InstanceRegistrar,
+        RegistrationAdmission,
         ServicesView,
         ServiceAnswers,
         RegistrationLog,
         WatchHub,
+        WatchSlotInterceptor,
         SubscriptionHub,
         SubscriptionAnswers,
         SnapshotScheduler,

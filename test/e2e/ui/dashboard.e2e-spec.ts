@@ -223,6 +223,41 @@ suite('registry dashboard in Chromium', () => {
     problems = problems.filter((problem) => !problem.includes('401'));
   });
 
+  it('refuses an operator change with a write token and asks again; the admin token drains, and is kept for this tab only', async () => {
+    await registry.close();
+    registry = await bootUiRegistry({ tokens: { read: [], write: ['w-token'], admin: ['a-token'] } });
+    await register(registry.url, calc({ id: 'calc-1', ttlSeconds: 60 }), { token: 'w-token' });
+
+    await open();
+    await row('calc-1').locator('button[data-action="drain"]').click();
+    await page.locator('#token-dialog[open]').waitFor();
+    await page.fill('#token-input', 'w-token');
+    await page.click('#token-dialog button[type="submit"]');
+    // A write token is known but too narrow: 403, nothing changed.
+    await page.locator('#notice[data-tone="error"]').waitFor();
+    expect(await page.locator('#notice').textContent()).toMatch(/calc-1: .*admin token/);
+    expect((await http<unknown[]>(`${registry.url}/service/calc`)).body).toHaveLength(1);
+
+    // The next try drops the refused token and asks again; the admin token drains.
+    await row('calc-1').locator('button[data-action="drain"]').click();
+    await page.locator('#token-dialog[open]').waitFor();
+    await page.fill('#token-input', 'a-token');
+    await page.click('#token-dialog button[type="submit"]');
+    await page.locator('#notice:text-is("calc-1 drained")').waitFor();
+    expect((await http<unknown[]>(`${registry.url}/service/calc`)).body).toEqual([]);
+    await expect(page.evaluate("sessionStorage.getItem('registry-dashboard-token')")).resolves.toBe('a-token');
+
+    // Another tab of the same browser does not have it.
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${registry.url}/ui/`);
+      await expect(other.evaluate("sessionStorage.getItem('registry-dashboard-token')")).resolves.toBeNull();
+    } finally {
+      await bounded(other.close({ runBeforeUnload: false }), 'closing the other tab');
+    }
+    problems = problems.filter((problem) => !/40[13]/.test(problem));
+  });
+
   it('shows one row per instance with its named endpoints, each with its own check state; a critical endpoint leaves the row routable', async () => {
     const apps: FakeApp[] = [];
     try {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegistryConfig, resolveRegistryConfig } from '../../../apps/registry/src/config';
-import { BODY_LIMIT_BYTES, registryUrl } from '../../../apps/registry/src/registry.app';
+import { registryUrl } from '../../../apps/registry/src/registry.app';
 import { RegistryModule } from '../../../apps/registry/src/registry.module';
 import { UiModule } from '../../../apps/registry/src/ui/ui.module';
 import { tmpDir } from '../helpers/tmp-dir';
@@ -32,7 +32,7 @@ export async function bootUiRegistry(overrides: Partial<RegistryConfig> = {}): P
   const app = await NestFactory.create<NestFastifyApplication>(
     RegistryWithUiModule,
     // A browser keeps sockets open (keep-alive, a long poll in flight): close them rather than wait on them.
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true }),
+    new FastifyAdapter({ bodyLimit: config.bounds.maxBodyBytes, forceCloseConnections: true }),
     { logger: false },
   );
   app.enableShutdownHooks();

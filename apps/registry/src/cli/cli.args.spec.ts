@@ -21,6 +21,13 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['services'], {}).registry).toBe('http://127.0.0.1:3100');
   });
 
+  it('takes a read token from --token, else REGISTRY_READ_TOKEN, else REGISTRY_TOKEN', () => {
+    expect(parseCliArgs(['services', '--token', 't1'], { REGISTRY_READ_TOKEN: 'r', REGISTRY_TOKEN: 'a' }).token).toBe('t1');
+    expect(parseCliArgs(['services'], { REGISTRY_READ_TOKEN: 'r', REGISTRY_TOKEN: 'a' }).token).toBe('r');
+    expect(parseCliArgs(['services'], { REGISTRY_TOKEN: 'a' }).token).toBe('a');
+    expect(parseCliArgs(['services'], {}).token).toBeUndefined();
+  });
+
   it('defaults the timeout to 5 s and lists no option as given', () => {
     expect(parseCliArgs(['watch'], {})).toMatchObject({ timeoutMs: 5000, json: false, given: [] });
     expect(parseCliArgs(['-h'], {}).help).toBe(true);

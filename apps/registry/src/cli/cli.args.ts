@@ -16,6 +16,8 @@ export interface CliArgs {
   tag: string | undefined;
   json: boolean;
   timeoutMs: number;
+  /** A read token for a registry that guards reads: `--token`, else `REGISTRY_READ_TOKEN`, else `REGISTRY_TOKEN`. */
+  token: string | undefined;
   /** The options given explicitly, for commands that take none (`registry`). */
   given: string[];
 }
@@ -25,6 +27,7 @@ const OPTIONS = {
   tag: { type: 'string' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -48,6 +51,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     tag: values.tag,
     json: values.json ?? false,
     timeoutMs: timeoutSeconds * 1000,
+    token: values.token ?? (env.REGISTRY_READ_TOKEN || env.REGISTRY_TOKEN || undefined),
     given: Object.keys(values).filter((name) => name !== 'help'),
   };
 }

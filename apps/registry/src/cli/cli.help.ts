@@ -9,6 +9,7 @@ Commands:
                         (REGISTRY_PORT default 3100, REGISTRY_HOST, REGISTRY_DATA_DIR, REGISTRY_STORE…)
 
 Options:
+  --token <token>       read token, for a registry that guards reads (default: $REGISTRY_READ_TOKEN, else $REGISTRY_TOKEN)
   --registry <url>      registry URL (default: $REGISTRY_URL, first of a list, or http://127.0.0.1:3100)
   --tag <tag>           with "instances": only instances with this tag
   --json                machine-readable output (watch: one JSON object per line)

@@ -43,7 +43,7 @@ export async function runCli(
 async function dispatch(args: CliArgs, output: CliOutput): Promise<void> {
   const [command, ...rest] = args.positionals;
   if (args.help || command === 'help') return output.out(CLI_HELP);
-  const reader = new RegistryReader(args.registry, args.timeoutMs);
+  const reader = new RegistryReader(args.registry, args.timeoutMs, undefined, args.token);
   if (command === 'services' && rest.length === 0) return servicesCommand(reader, args, output);
   if (command === 'instances' && rest.length === 1) return instancesCommand(reader, rest[0], args, output);
   if (command === 'watch' && rest.length === 0) return watchCommand(reader, args, output, stopOnSignal());

@@ -15,6 +15,8 @@ export class RegistryReader {
     readonly registry: string,
     private readonly timeoutMs: number,
     private readonly fetchFn: FetchFn = (url, init) => fetch(url, init),
+    /** Sent as `Authorization: Bearer` when the registry guards reads. */
+    private readonly token?: string,
   ) {}
 
   /** `GET /services`: every routable instance at the current revision. */
@@ -41,7 +43,9 @@ export class RegistryReader {
     const url = new URL(path, `${this.registry}/`);
     let response: Response;
     try {
-      response = await this.fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+      response = await this.fetchFn(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new RegistryRequestError(`cannot reach the registry at ${this.registry} (${failureCause(error)})`);
     }

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Put, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RegistryConfig } from '../config';
 import { ConsulUnknownIdError } from '../errors/consul-unknown-id.error';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../registry.constants';
+import { RequireScope } from '../registry/auth/require-scope.decorator';
 import { RegistryStore } from '../store/registry-store.interface';
 import { ConsulAgent, TTL_UPDATES, TtlUpdate } from './consul.agent';
 import { ConsulExceptionFilter } from './consul-exception.filter';
 import { ConsulQueryParams, single } from './consul-query';
-import { ConsulTokenGuard } from './consul-token.guard';
 import { agentService, ConsulAgentService } from './consul.shapes';
 
 /**
@@ -17,6 +17,7 @@ import { agentService, ConsulAgentService } from './consul.shapes';
  */
 @ApiExcludeController()
 @UseFilters(ConsulExceptionFilter)
+@RequireScope('read')
 @Controller('v1/agent')
 export class ConsulAgentController {
   constructor(
@@ -26,14 +27,14 @@ export class ConsulAgentController {
   ) {}
 
   @Put('service/register')
-  @UseGuards(ConsulTokenGuard)
+  @RequireScope('write')
   @HttpCode(200)
   async register(@Req() request: FastifyRequest, @Body() body: unknown): Promise<void> {
     await this.agent.register(request, body);
   }
 
   @Put('service/deregister/:id')
-  @UseGuards(ConsulTokenGuard)
+  @RequireScope('write')
   @HttpCode(200)
   async deregister(@Req() request: FastifyRequest, @Param('id') id: string): Promise<void> {
     await this.agent.deregister(request, id);
@@ -41,7 +42,7 @@ export class ConsulAgentController {
 
   /** `pass`, `warn` or `fail` a TTL check (`service:<id>`), with `?note=` as its output. */
   @Put('check/:update/:checkId')
-  @UseGuards(ConsulTokenGuard)
+  @RequireScope('write')
   @HttpCode(200)
   async updateTtl(
     @Req() request: FastifyRequest,

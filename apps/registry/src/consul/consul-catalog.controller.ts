@@ -1,8 +1,9 @@
-import { Controller, Get, Header, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, UseInterceptors, Get, Header, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryConfig } from '../config';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../registry.constants';
+import { RequireScope } from '../registry/auth/require-scope.decorator';
 import { RegistryInstance } from '../registry/instance.entity';
 import { RegistryStore } from '../store/registry-store.interface';
 import { ConsulBlocking, parseBlocking } from './consul.blocking';
@@ -10,6 +11,7 @@ import { ConsulExceptionFilter } from './consul-exception.filter';
 import { compileFilter } from './consul-filter';
 import { all, ConsulQueryParams, flag, single } from './consul-query';
 import { catalogEntry, ConsulServiceEntry, isPassing, serviceEntry, ShapeContext } from './consul.shapes';
+import { WatchSlotInterceptor } from '../watch/watch-slot.interceptor';
 
 /**
  * Consul's read endpoints over the registry's store: the catalog and the health of services, with
@@ -17,6 +19,8 @@ import { catalogEntry, ConsulServiceEntry, isPassing, serviceEntry, ShapeContext
  */
 @ApiExcludeController()
 @UseFilters(ConsulExceptionFilter)
+@RequireScope('read')
+@UseInterceptors(WatchSlotInterceptor)
 @Controller('v1')
 export class ConsulCatalogController {
   constructor(

@@ -1,7 +1,6 @@
 import { Provider, Type } from '@nestjs/common';
 import { ConsulAgentController } from './consul-agent.controller';
 import { ConsulCatalogController } from './consul-catalog.controller';
-import { ConsulTokenGuard } from './consul-token.guard';
 import { ConsulAgent } from './consul.agent';
 import { ConsulBlocking } from './consul.blocking';
 import { ConsulIndex } from './consul.index';
@@ -11,4 +10,4 @@ import { ConsulDnsServer } from './dns/consul-dns.server';
 export const CONSUL_CONTROLLERS: Type[] = [ConsulAgentController, ConsulCatalogController];
 
 /** What the Consul API and DNS run on (the DNS server listens only when `REGISTRY_DNS_PORT` is set). */
-export const CONSUL_PROVIDERS: Provider[] = [ConsulIndex, ConsulBlocking, ConsulAgent, ConsulTokenGuard, ConsulDnsServer];
+export const CONSUL_PROVIDERS: Provider[] = [ConsulIndex, ConsulBlocking, ConsulAgent, ConsulDnsServer];

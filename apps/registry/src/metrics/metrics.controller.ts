@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { RequireScope } from '../registry/auth/require-scope.decorator';
 import { RegistryMetrics } from './registry.metrics';
 
 /** `GET /metrics`: every metric in the Prometheus text format. Open, like the other reads. */
+@RequireScope('read')
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: RegistryMetrics) {}

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { BOUNDS } from '../errors/bound-exceeded.error';
 import { RegistryError } from '../errors/registry.error';
 import { requestLine } from './request-line';
 
@@ -14,9 +15,10 @@ export interface ErrorBody {
 }
 
 /** Messages for the errors Fastify raises before a handler runs. */
-const FRAMEWORK_MESSAGES: Partial<Record<number, string>> = {
-  [HttpStatus.PAYLOAD_TOO_LARGE]: 'body must be at most 65536 bytes',
-  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'body must be sent as application/json',
+const FRAMEWORK_MESSAGES: Partial<Record<number, (request: FastifyRequest | undefined) => string>> = {
+  [HttpStatus.PAYLOAD_TOO_LARGE]: (request) =>
+    `body must be at most ${request?.routeOptions.bodyLimit ?? 'REGISTRY_MAX_BODY_BYTES'} bytes (${BOUNDS.maxBodyBytes.variable})`,
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: () => 'body must be sent as application/json',
 };
 
 /**
@@ -40,13 +42,13 @@ export class RegistryExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return base(status, FRAMEWORK_MESSAGES[status] ?? messageOf(exception));
+      return base(status, FRAMEWORK_MESSAGES[status]?.(request) ?? messageOf(exception));
     }
     const frameworkStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
     if (typeof frameworkStatus === 'number' && frameworkStatus >= 400 && frameworkStatus < 500) {
       // A Fastify error Nest did not wrap (e.g. a parser's SyntaxError): a client mistake, not ours.
       const text = exception instanceof SyntaxError ? 'body is not valid JSON' : String((exception as Error).message);
-      return base(frameworkStatus, FRAMEWORK_MESSAGES[frameworkStatus] ?? text);
+      return base(frameworkStatus, FRAMEWORK_MESSAGES[frameworkStatus]?.(request) ?? text);
     }
     const message = `Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`;
     this.logger.error(request === undefined ? message : requestLine(request, message));

@@ -15,7 +15,6 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -34,7 +33,7 @@ import { ErrorSchema, InstanceSchema, RegisterAnswerSchema, StateSchema } from '
 import { InstanceNotFoundError } from '../errors/instance-not-found.error';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
-import { TokenGuard } from './auth/token.guard';
+import { RequireScope } from './auth/require-scope.decorator';
 import { InstanceParamsDto, ServiceParamsDto } from './dto/params.dto';
 import { PatchInstanceDto } from './dto/patch-instance.dto';
 import { LookupQueryDto, RegisterQueryDto, scopeOf, StatusQueryDto } from './dto/query.dto';
@@ -78,7 +77,7 @@ export class RegistryController {
   @ApiConflictResponse({ type: ErrorSchema, description: 'The id is registered under another name' })
   @ApiBearerAuth('token')
   @ApiUnauthorizedResponse({ type: ErrorSchema })
-  @UseGuards(TokenGuard)
+  @RequireScope('write')
   @Header('Content-Type', JSON_TYPE)
   async register(
     @Body() body: RegisterInstanceDto,
@@ -95,6 +94,7 @@ export class RegistryController {
 
   /** A service's routable instances; `?status=all` adds critical and drained ones. Serialized once per change of the service. */
   @Get('service/:name')
+  @RequireScope('read')
   @ApiOperation({ summary: "A service's routable instances ([] for an unknown name)" })
   @ApiOkResponse({ type: [InstanceSchema] })
   @Header('Content-Type', JSON_TYPE)
@@ -103,6 +103,7 @@ export class RegistryController {
   }
 
   @Get('services')
+  @RequireScope('read')
   @ApiOperation({ summary: 'Every service with its routable instances' })
   @ApiOkResponse({ type: StateSchema })
   @Header('Content-Type', JSON_TYPE)
@@ -120,7 +121,7 @@ export class RegistryController {
   @ApiNotFoundResponse({ type: ErrorSchema })
   @ApiBearerAuth('token')
   @ApiUnauthorizedResponse({ type: ErrorSchema })
-  @UseGuards(TokenGuard)
+  @RequireScope('admin')
   async patch(
     @Param() params: InstanceParamsDto,
     @Body() body: PatchInstanceDto,
@@ -145,7 +146,7 @@ export class RegistryController {
   @ApiNotFoundResponse({ type: ErrorSchema })
   @ApiBearerAuth('token')
   @ApiUnauthorizedResponse({ type: ErrorSchema })
-  @UseGuards(TokenGuard)
+  @RequireScope('write')
   @HttpCode(HttpStatus.NO_CONTENT)
   async deregister(@Param() params: InstanceParamsDto, @Req() request: FastifyRequest): Promise<void> {
     if (!(await this.registrar.deregister(request, params.name, params.id))) {

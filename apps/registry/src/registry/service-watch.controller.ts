@@ -1,15 +1,19 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, UseInterceptors, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SubscriptionAnswer, SubscriptionAnswers } from '../watch/subscription.answers';
 import { SubscriptionHub } from '../watch/subscription.hub';
+import { RequireScope } from './auth/require-scope.decorator';
 import { ServiceWatchQueryDto } from './dto/service-watch-query.dto';
 import { traceWatchAnswer } from './registry.spans';
+import { WatchSlotInterceptor } from '../watch/watch-slot.interceptor';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Subscription long poll with deltas: `GET /watch/services?services=a,b&revision=N&epoch=E&timeoutSeconds=T`. */
 @ApiTags('registry')
+@RequireScope('read')
+@UseInterceptors(WatchSlotInterceptor)
 @Controller()
 export class ServiceWatchController {
   constructor(

@@ -1,18 +1,22 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, UseInterceptors, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { StateSchema } from '../docs/registry.schemas';
 import { REGISTRY_STORE } from '../registry.constants';
 import { RegistryStore } from '../store/registry-store.interface';
 import { WakeReason, WatchHub } from '../watch/watch.hub';
+import { RequireScope } from './auth/require-scope.decorator';
 import { scopeOf, WatchQueryDto } from './dto/query.dto';
 import { traceWatchAnswer } from './registry.spans';
 import { ServicesView } from './services.view';
+import { WatchSlotInterceptor } from '../watch/watch-slot.interceptor';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** Long poll: `GET /watch?revision=N&timeoutSeconds=T`. */
 @ApiTags('registry')
+@RequireScope('read')
+@UseInterceptors(WatchSlotInterceptor)
 @Controller()
 export class WatchController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNotFoundResponse,
@@ -12,7 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { ErrorSchema } from '../docs/registry.schemas';
 import { InstanceNotFoundError } from '../errors/instance-not-found.error';
 import { REGISTRY_STORE } from '../registry.constants';
-import { TokenGuard } from '../registry/auth/token.guard';
+import { RequireScope } from '../registry/auth/require-scope.decorator';
 import { InstanceParamsDto } from '../registry/dto/params.dto';
 import { RegistryStore } from '../store/registry-store.interface';
 import { SessionHub } from './session.hub';
@@ -39,7 +39,7 @@ export class SessionController {
   @ApiNotFoundResponse({ type: ErrorSchema, description: 'The instance is not registered (register, then open the session)' })
   @ApiBearerAuth('token')
   @ApiUnauthorizedResponse({ type: ErrorSchema })
-  @UseGuards(TokenGuard)
+  @RequireScope('write')
   async open(@Param() params: InstanceParamsDto, @Res() reply: FastifyReply): Promise<void> {
     const instance = (await this.store.get(params.name)).find((candidate) => candidate.id === params.id);
     if (instance === undefined) throw new InstanceNotFoundError(params.name, params.id);

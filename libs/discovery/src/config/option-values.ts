@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { INVALID_OPTION } from '../discovery.messages';
 import { DiscoveryConfigError } from './discovery-config.error';
 
@@ -10,6 +11,15 @@ export function fail(option: string, expected: string, got: unknown): never {
 export function envValue(env: NodeJS.ProcessEnv, variable: string): string | undefined {
   const raw = env[variable];
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+/**
+ * A secret from `variable`, else from the file `<variable>_FILE` names (Docker's secrets convention; how
+ * docker compose hands the registry's generated token to every service). @internal
+ */
+export function envSecret(env: NodeJS.ProcessEnv, variable: string): string | undefined {
+  const file = envValue(env, `${variable}_FILE`);
+  return envValue(env, variable) ?? (file === undefined ? undefined : readFileSync(file, 'utf8').trim() || undefined);
 }
 
 /** A number from the option, else from the environment variable (named in the error), else the fallback. @internal */

@@ -22,6 +22,7 @@ describe('resolveDiscoveryOptions', () => {
       heartbeatIntervalMs: 10_000,
       urls: ['http://127.0.0.1:3100'],
       token: undefined,
+      readToken: undefined,
       zone: undefined,
       loadBalancing: 'round-robin',
       timeoutMs: 5000,

@@ -8,7 +8,7 @@ import { InstanceProtocol } from '../interfaces/service-instance.interface';
 import { NAME_REQUIRED } from '../discovery.messages';
 import { firstExternalIPv4 } from './advertise-address';
 import { DiscoveryConfigError } from './discovery-config.error';
-import { envBoolean, envValue, fail, integerIn, numberOf } from './option-values';
+import { envBoolean, envSecret, envValue, fail, integerIn, numberOf } from './option-values';
 import { resolveHealthCheck } from './resolve-health-check';
 import { resolveTls } from './tls';
 import { DEFAULT_RETRY_BUDGET } from '../resilience/retry-budget';
@@ -46,7 +46,7 @@ function stringRecord(option: string, value: Record<string, string>, max: number
  * Merges options, environment variables and defaults (in that order of precedence) and validates
  * the result once, throwing a {@link DiscoveryConfigError} that names the bad option.
  *
- * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN`, `ADVERTISE_HOST`,
+ * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN` (or `REGISTRY_TOKEN_FILE`), `REGISTRY_READ_TOKEN` (or `_FILE`), `ADVERTISE_HOST`,
  * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`,
  * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`, `DISCOVERY_METRICS`,
  * `DISCOVERY_CHECK`, `DISCOVERY_CHECK_PATH`, `DISCOVERY_CHECK_INTERVAL_SECONDS`, `DISCOVERY_DRAIN_TIMEOUT_MS`,
@@ -181,7 +181,8 @@ export function resolveDiscoveryOptions(
     ttlSeconds,
     heartbeatIntervalMs,
     urls,
-    token: options.token ?? envValue(env, 'REGISTRY_TOKEN'),
+    token: options.token ?? envSecret(env, 'REGISTRY_TOKEN'),
+    readToken: options.readToken ?? envSecret(env, 'REGISTRY_READ_TOKEN') ?? options.token ?? envSecret(env, 'REGISTRY_TOKEN'),
     zone: options.zone ?? envValue(env, 'DISCOVERY_ZONE') ?? metadata.zone,
     loadBalancing,
     timeoutMs,

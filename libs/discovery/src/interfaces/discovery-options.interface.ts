@@ -83,8 +83,13 @@ export interface DiscoveryModuleOptions {
   heartbeatIntervalMs?: number;
   /** Registry base URLs, tried in order on failure. Default `REGISTRY_URL` (comma-separated), else http://127.0.0.1:3100. */
   urls?: string[];
-  /** Bearer token for registry writes. Default `REGISTRY_TOKEN`. */
+  /** Bearer token for registry writes (register, renew, deregister): a write token. Default `REGISTRY_TOKEN`. */
   token?: string;
+  /**
+   * Bearer token for registry reads (lookups, watch), for a registry that guards reads. Default
+   * `REGISTRY_READ_TOKEN`, else `token` (a write token reads too).
+   */
+  readToken?: string;
   /** Caller's zone: instances whose `metadata.zone` matches are preferred. Default `DISCOVERY_ZONE`. */
   zone?: string;
   /** Default strategy for every client. Default 'round-robin'. */
@@ -175,6 +180,7 @@ export interface ResolvedDiscoveryOptions {
   heartbeatIntervalMs: number;
   urls: string[];
   token: string | undefined;
+  readToken: string | undefined;
   zone: string | undefined;
   loadBalancing: LoadBalancingStrategyName | LoadBalancingStrategy;
   timeoutMs: number;

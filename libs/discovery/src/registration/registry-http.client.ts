@@ -12,7 +12,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface CallOptions {
   body?: unknown;
-  /** Writes carry the bearer token. */
+  /** Writes carry the (write) token, reads the read token. */
   write?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -142,7 +142,8 @@ export class RegistryHttpClient implements OnApplicationShutdown {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.write && this.config.token) headers.authorization = `Bearer ${this.config.token}`;
+    const token = options.write ? this.config.token : this.config.readToken;
+    if (token) headers.authorization = `Bearer ${token}`;
 
     let statusCode: number;
     let text: string;

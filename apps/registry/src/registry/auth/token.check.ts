@@ -1,30 +1,56 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { RegistryConfig } from '../../config';
+import { RegistryConfig, writesGuarded } from '../../config';
 import { REGISTRY_CONFIG } from '../../registry.constants';
+import { includes, Scope, SCOPES } from './scope';
+
+/** What {@link TokenCheck.check} found: the scope is open, granted, the token unknown, or known but too narrow. */
+export type TokenVerdict = 'open' | 'granted' | 'unknown' | 'insufficient';
 
 /**
- * Compares a presented token with `REGISTRY_TOKEN`, however it was carried (a bearer header, Consul's
- * `X-Consul-Token`). Both sides are hashed first so `timingSafeEqual` always compares equal lengths and the
- * comparison time says nothing about the token.
+ * Decides whether a presented token grants a scope. Every configured token is hashed once; a presented one is
+ * hashed and compared with each of them by `timingSafeEqual` (equal lengths always, no early exit), so the
+ * time taken says nothing about any token. Reads are open unless a read token is configured; writes and admin
+ * are open only when no admin or write token is (and then the registry listens on loopback: see config).
  */
 @Injectable()
 export class TokenCheck {
-  private readonly expected: Buffer | undefined;
+  private readonly known: { digest: Buffer; scope: Scope }[];
+  private readonly guarded: Record<Scope, boolean>;
 
-  constructor(@Inject(REGISTRY_CONFIG) config: Pick<RegistryConfig, 'token'>) {
-    this.expected = config.token === undefined ? undefined : digest(config.token);
+  constructor(@Inject(REGISTRY_CONFIG) config: Pick<RegistryConfig, 'token' | 'tokens'>) {
+    const admin = [...config.tokens.admin, ...(config.token === undefined ? [] : [config.token])];
+    const byScope: Record<Scope, readonly string[]> = { read: config.tokens.read, write: config.tokens.write, admin };
+    this.known = SCOPES.flatMap((scope) => byScope[scope].map((token) => ({ digest: digest(token), scope })));
+    const writes = writesGuarded(config);
+    this.guarded = { read: config.tokens.read.length > 0, write: writes, admin: writes };
   }
 
-  /** Whether writes need a token at all. */
-  get required(): boolean {
-    return this.expected !== undefined;
+  /** Whether any scope needs a token (false: every route is open, no route need be looked at). */
+  get anyRequired(): boolean {
+    return this.guarded.read || this.guarded.write;
   }
 
-  /** Whether `token` is the registry's (always true when none is configured). */
-  matches(token: string | undefined): boolean {
-    if (this.expected === undefined) return true;
-    return token !== undefined && timingSafeEqual(digest(token), this.expected);
+  /** Whether `scope` needs a token at all. */
+  required(scope: Scope): boolean {
+    return this.guarded[scope];
+  }
+
+  check(token: string | undefined, scope: Scope): TokenVerdict {
+    if (!this.guarded[scope]) return 'open';
+    const held = token === undefined ? undefined : this.scopeOf(token);
+    if (held === undefined) return 'unknown';
+    return includes(held, scope) ? 'granted' : 'insufficient';
+  }
+
+  /** The widest scope `token` holds, comparing with every known token. */
+  private scopeOf(token: string): Scope | undefined {
+    const presented = digest(token);
+    let held: Scope | undefined;
+    for (const { digest: known, scope } of this.known) {
+      if (timingSafeEqual(presented, known) && (held === undefined || includes(scope, held))) held = scope;
+    }
+    return held;
   }
 }
 

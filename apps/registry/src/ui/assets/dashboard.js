@@ -155,7 +155,7 @@ function instanceActions(instance) {
   ];
 }
 
-/** PATCHes the instance; asks for a token once, on the first 401, and keeps it for the session. */
+/** PATCHes the instance; asks for the admin token on a 401 or 403 (a narrower token), and keeps it for this tab (sessionStorage). */
 async function change(instance, changes, done) {
   try {
     try {

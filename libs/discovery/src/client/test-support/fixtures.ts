@@ -44,6 +44,7 @@ export function config(overrides: Partial<ResolvedDiscoveryOptions> = {}): Resol
     heartbeatIntervalMs: 10_000,
     urls: ['http://127.0.0.1:1'],
     token: undefined,
+    readToken: undefined,
     zone: undefined,
     loadBalancing: 'round-robin',
     timeoutMs: 2000,

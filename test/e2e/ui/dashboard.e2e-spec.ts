@@ -258,6 +258,35 @@ suite('registry dashboard in Chromium', () => {
     problems = problems.filter((problem) => !/40[13]/.test(problem));
   });
 
+  it('asks for a token when reads need one: cancelled, it stays locked until asked again; a read token shows the live list', async () => {
+    await registry.close();
+    registry = await bootUiRegistry({ tokens: { read: ['r-token'], write: ['w-token'], admin: [] } });
+    await register(registry.url, calc({ id: 'calc-1', ttlSeconds: 60 }), { token: 'w-token' });
+
+    await page.goto(`${registry.url}/ui/`);
+    await page.locator('#token-dialog[open]').waitFor();
+    expect(await page.locator('#token-why').textContent()).toMatch(/Reading this registry needs a token/);
+    await page.click('#token-cancel');
+    // Cancelled: locked, nothing listed, no second dialog until the operator asks for one.
+    await page.locator('#connection[data-state="locked"]').waitFor();
+    await page.locator('#enter-token:visible').waitFor();
+    expect(await page.locator('#token-dialog[open]').count()).toBe(0);
+    expect(await page.locator('tr[data-instance-id="calc-1"]').count()).toBe(0);
+
+    await page.click('#enter-token');
+    await page.locator('#token-dialog[open]').waitFor();
+    await page.fill('#token-input', 'r-token');
+    await page.click('#token-dialog button[type="submit"]');
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await row('calc-1').waitFor();
+    await expect(page.evaluate("sessionStorage.getItem('registry-dashboard-token')")).resolves.toBe('r-token');
+
+    // A registration after that reaches the page through the watch, which now carries the token.
+    await register(registry.url, calc({ id: 'calc-2', port: 8082, ttlSeconds: 60 }), { token: 'w-token' });
+    await row('calc-2').waitFor();
+    problems = problems.filter((problem) => !/401/.test(problem));
+  });
+
   it('shows one row per instance with its named endpoints, each with its own check state; a critical endpoint leaves the row routable', async () => {
     const apps: FakeApp[] = [];
     try {

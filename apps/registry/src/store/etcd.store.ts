@@ -19,7 +19,7 @@ import { EtcdMirror } from './etcd.mirror';
 import { randomInstanceId } from './instance.id';
 import { applyHealth, controlOf, InstanceControl, patchOverrides, sameOverrides } from './instance.fields';
 import { ChangeListener, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
-import { RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
+import { closeStep, RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
 import { StoreLocation } from './store-location';
 
 /** How long a write waits for the watch to bring this replica's mirror to the write's revision. */
@@ -195,9 +195,9 @@ export class EtcdRegistryStore implements RegistryStore {
     this.connection.close();
     this.listeners.clear();
     // Let another replica take the checks over now rather than when the lease runs out.
-    await this.checksLeader.release();
+    await closeStep(this.checksLeader.release());
     this.leases.close();
-    await this.watch.close();
+    await closeStep(this.watch.close());
     this.client.close();
   }
 

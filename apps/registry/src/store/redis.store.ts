@@ -18,7 +18,7 @@ import { ControlUpdate, RedisControlWriter } from './redis-control.writer';
 import { parseChangeMessage } from './redis-change.message';
 import { ALL_SCRIPT, COUNT_TTL_SECONDS, DEREGISTER_SCRIPT, GET_SCRIPT, SWEEP_SCRIPT, UPSERT_SCRIPT } from './redis.scripts';
 import { ChangeListener, ExpiryHistory, ExpiryPressure, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
-import { RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
+import { closeStep, RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
 import { RevisionSequencer } from './revision.sequencer';
 import { describeStore, StoreLocation } from './store-location';
 
@@ -247,7 +247,8 @@ export class RedisRegistryStore implements RegistryStore {
     this.connection.close();
     this.listeners.clear();
     this.sequencer.close();
-    await Promise.all([this.subscriber, this.client].map((redis) => redis.quit().catch(() => redis.disconnect())));
+    // QUIT lets Redis finish what was sent; bounded, and the socket is dropped after it either way.
+    await Promise.all([this.subscriber, this.client].map((redis) => closeStep(redis.quit()).then(() => redis.disconnect())));
   }
 
   private async start(): Promise<void> {

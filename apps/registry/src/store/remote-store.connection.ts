@@ -13,6 +13,8 @@ export interface RemoteStoreOptions {
 
 /** How long the first connection may take before the registry gives up starting. */
 export const CONNECT_TIMEOUT_MS = 5000;
+/** How long each step of a store's close may take: a store that does not answer must not hold up shutdown. */
+export const CLOSE_STEP_TIMEOUT_MS = 2000;
 /** How long `/health` waits for the store's answer. */
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -91,6 +93,18 @@ export class RemoteStoreConnection {
   close(): void {
     this.closed = true;
   }
+}
+
+/**
+ * Waits for one step of a store's close (a lease revoke, a watch cancel, Redis's QUIT) at most
+ * {@link CLOSE_STEP_TIMEOUT_MS}; a step that fails or times out is given up, as the connection is torn down
+ * after it anyway. @internal
+ */
+export function closeStep(step: Promise<unknown>): Promise<void> {
+  return withTimeout(step, CLOSE_STEP_TIMEOUT_MS).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -27,6 +27,11 @@ async function call(path, init = {}) {
   return { ok: response.ok, status: response.status, body, date: response.headers.get('date') };
 }
 
+/** The `authorization` header for `token` (none without one). */
+function auth(token) {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 function expectOk(answer) {
   if (answer.ok) return answer;
   const message = typeof answer.body?.message === 'string' ? answer.body.message : `HTTP ${answer.status}`;
@@ -34,16 +39,16 @@ function expectOk(answer) {
 }
 
 /** `{ revision, services }` once the revision differs from `revision` (at once when null), else after the timeout. */
-export async function watch(revision, timeoutSeconds, signal) {
+export async function watch(revision, timeoutSeconds, signal, token) {
   // status=all: operators see critical and drained instances too, which clients' listings leave out.
   const query = new URLSearchParams({ timeoutSeconds: String(timeoutSeconds), status: 'all' });
   if (revision !== null) query.set('revision', String(revision));
-  return expectOk(await call(`watch?${query}`, { signal }));
+  return expectOk(await call(`watch?${query}`, { signal, headers: auth(token) }));
 }
 
 /** `{ revision, services }` now (for fresh `lastHeartbeat`s: renewals do not wake the watch). */
-export async function services(signal) {
-  return expectOk(await call('services?status=all', { signal }));
+export async function services(signal, token) {
+  return expectOk(await call('services?status=all', { signal, headers: auth(token) }));
 }
 
 /** The registry's `/health` body; a degraded registry answers 503 with a body, which is still data. */
@@ -55,8 +60,7 @@ export async function health(signal) {
 
 /** Operator change of one instance: `{ enabled }` and/or `{ weight }`. */
 export async function patchInstance(name, id, changes, token) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers = { 'content-type': 'application/json', ...auth(token) };
   const path = `service/${encodeURIComponent(name)}/${encodeURIComponent(id)}`;
   return expectOk(await call(path, { method: 'PATCH', headers, body: JSON.stringify(changes) }));
 }

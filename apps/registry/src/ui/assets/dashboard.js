@@ -55,7 +55,7 @@ function render() {
   $('controls-state').textContent = state.health && !controls ? 'read-only: this registry has no operator controls' : '';
   const tags = [...new Set(Object.values(state.services).flat().flatMap((instance) => instance.tags))].sort();
   $('known-tags').replaceChildren(...tags.map((tag) => el('option', { value: tag })));
-  $('forget-token').hidden = !sessionStorage.getItem(TOKEN_KEY);
+  $('forget-token').hidden = !storedToken();
 }
 
 function setConnection(kind, text) {
@@ -98,11 +98,16 @@ async function watchLoop() {
     // A proxy that swallows the answer must not stall the page: give up a little after the registry would.
     const timer = setTimeout(() => abort.abort(), (WATCH_TIMEOUT_SECONDS + 10) * 1000);
     try {
-      const answer = await api.watch(state.revision, WATCH_TIMEOUT_SECONDS, abort.signal);
+      const answer = await api.watch(state.revision, WATCH_TIMEOUT_SECONDS, abort.signal, storedToken());
       failures = 0;
       setConnection('live', 'live');
       applyState(answer);
     } catch (error) {
+      if (isRefused(error)) {
+        // Reads need a token here: ask once (the refresh loop waits on the same question), then go on.
+        await readToken();
+        continue;
+      }
       failures += 1;
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
       setConnection('retrying', `disconnected, retry ${failures} in ${Math.ceil(delay / 1000)}s`);
@@ -117,11 +122,12 @@ async function watchLoop() {
 async function refreshLoop() {
   for (;;) {
     try {
-      const [health, services] = await Promise.all([api.health(), api.services()]);
+      const [health, services] = await Promise.all([api.health(), api.services(undefined, storedToken())]);
       state.health = health.body;
       applyState(services);
-    } catch {
+    } catch (error) {
       // The watch loop reports the connection; a missed refresh only leaves ages a little older.
+      if (isRefused(error)) await readToken();
     }
     await sleep(REFRESH_MS);
   }
@@ -129,6 +135,46 @@ async function refreshLoop() {
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---- tokens (one per tab, in sessionStorage: an admin token reads too) ---------------------------
+
+function storedToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** 401: no token or an unknown one; 403: a known token of too narrow a scope. */
+function isRefused(error) {
+  return error instanceof api.HttpError && (error.status === 401 || error.status === 403);
+}
+
+/** The one pending question for a read token, shared by the watch and refresh loops. */
+let readTokenAsked = null;
+
+/**
+ * Asks for a token that reads this registry and keeps it for the tab. Cancelled, the page stays locked
+ * (no polling, no new dialog) until the operator clicks "Enter token".
+ */
+function readToken() {
+  readTokenAsked ??= (async () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setConnection('locked', 'read token needed');
+    for (;;) {
+      const token = await askToken('Reading this registry needs a token (read, write or admin). It is kept in this tab\'s session only.');
+      if (token) {
+        sessionStorage.setItem(TOKEN_KEY, token);
+        setConnection('connecting', 'connecting…');
+        return;
+      }
+      $('enter-token').hidden = false;
+      await new Promise((resolve) => $('enter-token').addEventListener('click', resolve, { once: true }));
+      $('enter-token').hidden = true;
+    }
+  })().finally(() => {
+    readTokenAsked = null;
+    render();
+  });
+  return readTokenAsked;
 }
 
 // ---- operator controls -----------------------------------------------------------------------------
@@ -159,11 +205,11 @@ function instanceActions(instance) {
 async function change(instance, changes, done) {
   try {
     try {
-      await api.patchInstance(instance.name, instance.id, changes, sessionStorage.getItem(TOKEN_KEY));
+      await api.patchInstance(instance.name, instance.id, changes, storedToken());
     } catch (error) {
-      if (!(error instanceof api.HttpError) || (error.status !== 401 && error.status !== 403)) throw error;
+      if (!isRefused(error)) throw error;
       sessionStorage.removeItem(TOKEN_KEY);
-      const token = await askToken();
+      const token = await askToken('Changes to instances need an admin token. It is kept in this tab\'s session only.');
       if (!token) return notify('change cancelled: no token', 'error');
       sessionStorage.setItem(TOKEN_KEY, token);
       await api.patchInstance(instance.name, instance.id, changes, token);
@@ -176,9 +222,10 @@ async function change(instance, changes, done) {
   }
 }
 
-function askToken() {
+function askToken(why) {
   const dialog = $('token-dialog');
   const input = $('token-input');
+  $('token-why').textContent = why;
   input.value = '';
   return new Promise((resolve) => {
     const finish = (value) => {

@@ -233,6 +233,11 @@ export function writesGuarded(config: Pick<RegistryConfig, 'token' | 'tokens'>):
   return config.token !== undefined || config.tokens.admin.length > 0 || config.tokens.write.length > 0;
 }
 
+/** Whether any route needs a token: false, and the registry installs no guard at all (no per-request cost). */
+export function tokensRequired(config: Pick<RegistryConfig, 'token' | 'tokens'>): boolean {
+  return writesGuarded(config) || config.tokens.read.length > 0;
+}
+
 /** The warning a registry logs at start when it takes writes from anyone beyond loopback (REGISTRY_ALLOW_OPEN=true). */
 export function openWritesWarning(config: Pick<RegistryConfig, 'token' | 'tokens' | 'host'>): string | undefined {
   if (writesGuarded(config) || isLoopback(config.host)) return undefined;

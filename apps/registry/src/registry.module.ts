@@ -4,7 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule, Params as LoggerParams } from 'nestjs-pino';
 import { CHECK_PROVIDERS } from './checks/checks.providers';
 import { Clock, systemClock } from './clock';
-import { RegistryConfig } from './config';
+import { RegistryConfig, tokensRequired } from './config';
 import { REGISTRY_CLOCK, REGISTRY_CONFIG, REGISTRY_STORE } from './registry.constants';
 import { CONSUL_CONTROLLERS, CONSUL_PROVIDERS } from './consul/consul.providers';
 import { TokenCheck } from './registry/auth/token.check';
@@ -78,7 +78,9 @@ export class RegistryModule implements OnApplicationShutdown {
         { provide: APP_PIPE, useClass: RegistryValidationPipe },
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },
         TokenCheck,
-        { provide: APP_GUARD, useClass: ScopeGuard },
+        // No token configured (loopback only): every route is open, and a guard would only cost each request
+        // Nest's async guard step. With tokens, one global guard checks each route's declared scope.
+        ...(tokensRequired(config) ? [{ provide: APP_GUARD, useClass: ScopeGuard }] : []),
         InstanceRegistrar,
         RegistrationAdmission,
         ServicesView,

@@ -129,9 +129,26 @@ describe('loadRegistryConfig', () => {
         REGISTRY_MAX_INSTANCES_PER_SERVICE: '2',
         REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE: '10',
         REGISTRY_MAX_WATCHES_PER_CLIENT: '1',
+        REGISTRY_MAX_TAGS: '4',
+        REGISTRY_MAX_TAG_LENGTH: '16',
+        REGISTRY_MAX_METADATA_ENTRIES: '0',
+        REGISTRY_MAX_METADATA_VALUE_LENGTH: '256',
       }).bounds,
-    ).toEqual({ maxBodyBytes: 4096, maxServices: 3, maxInstancesPerService: 2, maxNewRegistrationsPerMinute: 10, maxWatchesPerClient: 1 });
+    ).toEqual({
+      maxBodyBytes: 4096,
+      maxServices: 3,
+      maxInstancesPerService: 2,
+      maxNewRegistrationsPerMinute: 10,
+      maxWatchesPerClient: 1,
+      maxTags: 4,
+      maxTagLength: 16,
+      maxMetadataEntries: 0,
+      maxMetadataValueLength: 256,
+    });
     expect(() => loadRegistryConfig({ REGISTRY_MAX_SERVICES: '0' })).toThrow(/^REGISTRY_MAX_SERVICES /);
+    // Tighter than the contract only: every client validates against its ceilings.
+    expect(() => loadRegistryConfig({ REGISTRY_MAX_TAGS: '33' })).toThrow(/^REGISTRY_MAX_TAGS must be between 0 and 32/);
+    expect(() => loadRegistryConfig({ REGISTRY_MAX_METADATA_VALUE_LENGTH: '2048' })).toThrow(/^REGISTRY_MAX_METADATA_VALUE_LENGTH /);
   });
 
   it('reads scoped token lists', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadTlsFiles, REGISTRY_TLS_VARIABLES, TlsConfigError, TlsFiles } from '@nest-discovery/registry-api';
+import { loadTlsFiles, REGISTRATION_LIMITS, REGISTRY_TLS_VARIABLES, TlsConfigError, TlsFiles } from '@nest-discovery/registry-api';
 import { InvalidConfigError } from './errors/invalid-config.error';
 import { MEMORY_STORE, parseStoreLocation, StoreLocation } from './store/store-location';
 
@@ -73,6 +73,14 @@ export interface RegistryBounds {
   maxNewRegistrationsPerMinute: number;
   /** `REGISTRY_MAX_WATCHES_PER_CLIENT`, default 64: watches (long polls, blocking queries) one client address holds open at once (429). */
   maxWatchesPerClient: number;
+  /** `REGISTRY_MAX_TAGS`, default and most 32 (the contract's): tags one registration may carry (400). */
+  maxTags: number;
+  /** `REGISTRY_MAX_TAG_LENGTH`, default and most 128: characters of one tag (400). */
+  maxTagLength: number;
+  /** `REGISTRY_MAX_METADATA_ENTRIES`, default and most 64: metadata entries of one registration (400). */
+  maxMetadataEntries: number;
+  /** `REGISTRY_MAX_METADATA_VALUE_LENGTH`, default and most 1024: characters of one metadata value (400). */
+  maxMetadataValueLength: number;
 }
 
 /** Tokens by the scope they grant (an admin token grants write and read, a write token read). */
@@ -113,6 +121,10 @@ export const DEFAULT_REGISTRY_CONFIG: Readonly<RegistryConfig> = {
     maxInstancesPerService: 1000,
     maxNewRegistrationsPerMinute: 600,
     maxWatchesPerClient: 64,
+    maxTags: REGISTRATION_LIMITS.tags,
+    maxTagLength: REGISTRATION_LIMITS.tagLength,
+    maxMetadataEntries: REGISTRATION_LIMITS.metadataEntries,
+    maxMetadataValueLength: REGISTRATION_LIMITS.metadataValueLength,
   },
 };
 
@@ -182,6 +194,12 @@ function bounds(env: Env): RegistryBounds {
     maxNewRegistrationsPerMinute:
       integer(env, 'REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE', 1, 100_000_000) ?? defaults.maxNewRegistrationsPerMinute,
     maxWatchesPerClient: integer(env, 'REGISTRY_MAX_WATCHES_PER_CLIENT', 1, 1_000_000) ?? defaults.maxWatchesPerClient,
+    // Tighter than the contract, never looser: every client validates against the contract's ceilings.
+    maxTags: integer(env, 'REGISTRY_MAX_TAGS', 0, REGISTRATION_LIMITS.tags) ?? defaults.maxTags,
+    maxTagLength: integer(env, 'REGISTRY_MAX_TAG_LENGTH', 1, REGISTRATION_LIMITS.tagLength) ?? defaults.maxTagLength,
+    maxMetadataEntries: integer(env, 'REGISTRY_MAX_METADATA_ENTRIES', 0, REGISTRATION_LIMITS.metadataEntries) ?? defaults.maxMetadataEntries,
+    maxMetadataValueLength:
+      integer(env, 'REGISTRY_MAX_METADATA_VALUE_LENGTH', 1, REGISTRATION_LIMITS.metadataValueLength) ?? defaults.maxMetadataValueLength,
   };
 }
 

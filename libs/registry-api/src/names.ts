@@ -12,3 +12,15 @@ export const MAX_ENDPOINTS = 8;
 
 /** A check's `path`: a path on the instance itself — no scheme, no host — so a check cannot be aimed elsewhere. */
 export const CHECK_PATH_PATTERN = /^\/(?!\/)[^\s#]*$/;
+
+/**
+ * The most tags and metadata one registration may carry, and their sizes: the contract's ceilings. A registry
+ * may be configured tighter (`REGISTRY_MAX_TAGS`…), never looser.
+ */
+export const REGISTRATION_LIMITS = {
+  tags: 32,
+  tagLength: 128,
+  metadataEntries: 64,
+  metadataKeyLength: 128,
+  metadataValueLength: 1024,
+} as const;

@@ -83,6 +83,34 @@ describe('registry bounds', () => {
   });
 });
 
+describe('tags and metadata bounds tighter than the contract', () => {
+  it('refuses each (400, naming its variable) on registration and renewal alike, on both APIs, writing nothing', async () => {
+    const registry = await withBounds({ maxTags: 2, maxTagLength: 8, maxMetadataEntries: 1, maxMetadataValueLength: 16 });
+    const services = async () => (await http<StateJson>(`${registry.url}/services?status=all`)).body.services;
+    try {
+      expect((await register(registry.url, calc({ id: 'calc-1', tags: ['a', 'b'], metadata: { zone: 'z1' } }))).status).toBe(201);
+      const before = await services();
+      expectBound(await register(registry.url, calc({ id: 'calc-2', tags: ['a', 'b', 'c'] })), 400, 'REGISTRY_MAX_TAGS (2)');
+      expectBound(await register(registry.url, calc({ id: 'calc-2', tags: ['123456789'] })), 400, 'REGISTRY_MAX_TAG_LENGTH (8)');
+      expectBound(await register(registry.url, calc({ id: 'calc-2', metadata: { a: '1', b: '2' } })), 400, 'REGISTRY_MAX_METADATA_ENTRIES (1)');
+      expectBound(await register(registry.url, calc({ id: 'calc-2', metadata: { a: 'x'.repeat(17) } })), 400, 'REGISTRY_MAX_METADATA_VALUE_LENGTH (16)');
+      // A renewal that would declare more is refused too, and the instance keeps what it had.
+      expectBound(await register(registry.url, calc({ id: 'calc-1', tags: ['a', 'b', 'c'], metadata: { zone: 'z1' } })), 400, 'REGISTRY_MAX_TAGS (2)');
+      const consul = await http(`${registry.url}/v1/agent/service/register`, {
+        method: 'PUT',
+        body: { Name: 'calc', ID: 'calc-3', Port: 80, Address: '127.0.0.2', Tags: ['a', 'b', 'c'] },
+      });
+      expect(consul.status).toBe(400);
+      expect(consul.text).toContain('REGISTRY_MAX_TAGS (2)');
+      expect(await services()).toEqual(before);
+      // Within the bounds, a renewal still passes.
+      expect((await register(registry.url, calc({ id: 'calc-1', tags: ['a', 'b'], metadata: { zone: 'z1' } }))).status).toBe(200);
+    } finally {
+      await registry.close();
+    }
+  });
+});
+
 describe('new registrations a minute per client address', () => {
   it('refuses a client past REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE (429), renews its instances, and admits another address', async () => {
     const registry = await withBounds({ maxNewRegistrationsPerMinute: 3 });

@@ -8,6 +8,10 @@ export const BOUNDS: Record<keyof RegistryBounds, { variable: string; status: nu
   maxInstancesPerService: { variable: 'REGISTRY_MAX_INSTANCES_PER_SERVICE', status: 409 },
   maxNewRegistrationsPerMinute: { variable: 'REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE', status: 429 },
   maxWatchesPerClient: { variable: 'REGISTRY_MAX_WATCHES_PER_CLIENT', status: 429 },
+  maxTags: { variable: 'REGISTRY_MAX_TAGS', status: 400 },
+  maxTagLength: { variable: 'REGISTRY_MAX_TAG_LENGTH', status: 400 },
+  maxMetadataEntries: { variable: 'REGISTRY_MAX_METADATA_ENTRIES', status: 400 },
+  maxMetadataValueLength: { variable: 'REGISTRY_MAX_METADATA_VALUE_LENGTH', status: 400 },
 };
 
 /**

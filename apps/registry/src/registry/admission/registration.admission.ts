@@ -4,10 +4,11 @@ import { BoundExceededError } from '../../errors/bound-exceeded.error';
 import { REGISTRY_CONFIG, REGISTRY_STORE } from '../../registry.constants';
 import { RegistryStore, UpsertResult } from '../../store/registry-store.interface';
 import { InstanceRegistration } from '../instance.entity';
+import { declaredSizeCheck } from './declared-size.bounds';
 import { PerMinuteBudget } from './per-minute.budget';
 
 /**
- * Admits a registration before the store writes it: a renewal (an id the service holds) always passes, and
+ * Admits a registration before the store writes it: its tags and metadata within the configured bounds; a renewal (an id the service holds) always passes, and
  * costs nothing for an id this registry wrote before (else one lookup of its service); a new instance must fit the client's budget of new registrations a
  * minute, its service's instance bound and, for a new service, the service bound.
  *
@@ -21,6 +22,8 @@ const MAX_KNOWN_IDS = 100_000;
 @Injectable()
 export class RegistrationAdmission {
   private readonly budget: PerMinuteBudget;
+  /** Tags and metadata against bounds tighter than the contract's; undefined (no cost) when none is. */
+  private readonly checkDeclaredSize: ((registration: InstanceRegistration) => void) | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /**
    * Ids this registry registered, with their service, the oldest first: their renewals skip the
@@ -34,10 +37,19 @@ export class RegistrationAdmission {
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {
     this.budget = new PerMinuteBudget(config.bounds.maxNewRegistrationsPerMinute);
+    this.checkDeclaredSize = declaredSizeCheck(config.bounds);
   }
 
   /** Runs `write` once `registration` from `client` is admitted; throws {@link BoundExceededError} otherwise. */
   admit(client: string, registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
+    // A renewal may declare new tags or metadata: checked on every registration, before anything is written.
+    if (this.checkDeclaredSize) {
+      try {
+        this.checkDeclaredSize(registration);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     // The heartbeat's path: an id this registry wrote, no store read, no extra await.
     if (registration.id !== undefined && this.known.get(registration.id) === registration.name) return this.remembered(registration, write);
     return this.admitUnknown(client, registration, write);

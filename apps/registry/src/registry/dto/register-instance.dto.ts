@@ -14,7 +14,7 @@ import {
 import { Type } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HealthCheckDto } from './health-check.dto';
-import { EndpointProtocol, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOLS, InstanceProtocol, SERVICE_NAME_PATTERN } from '../instance.entity';
+import { EndpointProtocol, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOLS, InstanceProtocol, REGISTRATION_LIMITS, SERVICE_NAME_PATTERN } from '../instance.entity';
 import { IsHost, IsIntInRange, IsStringMap } from './validators';
 import { IsEndpointMap } from './endpoints.validator';
 
@@ -50,18 +50,22 @@ export class RegisterInstanceDto {
   @IsIn(INSTANCE_PROTOCOLS, { message: `protocol must be one of ${INSTANCE_PROTOCOLS.join(', ')}` })
   protocol?: InstanceProtocol;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 32, default: [], example: ['v2'] })
+  @ApiPropertyOptional({ type: [String], maxItems: REGISTRATION_LIMITS.tags, default: [], example: ['v2'] })
   @IsOptional()
-  @MaxLength(128, { each: true, message: 'tags items must be at most 128 characters long' })
+  @MaxLength(REGISTRATION_LIMITS.tagLength, { each: true, message: `tags items must be at most ${REGISTRATION_LIMITS.tagLength} characters long` })
   @IsNotEmpty({ each: true, message: 'tags must not contain empty strings' })
   @IsString({ each: true, message: 'tags must be an array of strings' })
-  @ArrayMaxSize(32, { message: 'tags must have at most 32 items' })
+  @ArrayMaxSize(REGISTRATION_LIMITS.tags, { message: `tags must have at most ${REGISTRATION_LIMITS.tags} items` })
   @IsArray({ message: 'tags must be an array of strings' })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'At most 64 entries', example: { zone: 'eu-1' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: `At most ${REGISTRATION_LIMITS.metadataEntries} entries`, example: { zone: 'eu-1' } })
   @IsOptional()
-  @IsStringMap({ maxEntries: 64, maxKeyLength: 128, maxValueLength: 1024 })
+  @IsStringMap({
+    maxEntries: REGISTRATION_LIMITS.metadataEntries,
+    maxKeyLength: REGISTRATION_LIMITS.metadataKeyLength,
+    maxValueLength: REGISTRATION_LIMITS.metadataValueLength,
+  })
   metadata?: Record<string, string>;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1, description: 'Share of traffic relative to the other instances' })

@@ -8,6 +8,7 @@ import {
   INSTANCE_ID_PATTERN,
   INSTANCE_PROTOCOLS,
   MAX_ENDPOINTS,
+  REGISTRATION_LIMITS,
   SERVICE_NAME_PATTERN,
 } from '../instance.entity';
 import { RegisterInstanceDto } from './register-instance.dto';
@@ -56,10 +57,10 @@ export const REGISTER_BODY_SCHEMA = {
     host: { type: 'string', format: 'host' },
     port: int(1, 65535),
     protocol: { type: 'string', enum: INSTANCE_PROTOCOLS },
-    tags: { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 128 } },
+    tags: { type: 'array', maxItems: REGISTRATION_LIMITS.tags, items: { type: 'string', minLength: 1, maxLength: REGISTRATION_LIMITS.tagLength } },
     metadata: {
       type: 'object',
-      maxProperties: 64,
+      maxProperties: REGISTRATION_LIMITS.metadataEntries,
       propertyNames: { format: 'metadata-key' },
       additionalProperties: { type: 'string', format: 'metadata-value' },
     },
@@ -82,8 +83,8 @@ function compile(): ValidateFunction<RegisterInstanceDto> {
   ajv.addFormat('service-name', SERVICE_NAME_PATTERN);
   ajv.addFormat('check-path', CHECK_PATH_PATTERN);
   ajv.addFormat('endpoint-name', ENDPOINT_NAME_PATTERN);
-  ajv.addFormat('metadata-key', (key: string) => key.length >= 1 && key.length <= 128);
-  ajv.addFormat('metadata-value', (value: string) => value.length <= 1024);
+  ajv.addFormat('metadata-key', (key: string) => key.length >= 1 && key.length <= REGISTRATION_LIMITS.metadataKeyLength);
+  ajv.addFormat('metadata-value', (value: string) => value.length <= REGISTRATION_LIMITS.metadataValueLength);
   ajv.addFormat(
     'host',
     (value: string) => value.length <= 253 && (isIP(value) || isFQDN(value, { require_tld: false, allow_underscores: true })),

@@ -171,6 +171,10 @@ describe('resolveDiscoveryOptions', () => {
     ['empty urls', { name: 'a', urls: [] }, NO_ENV, 'urls'],
     ['unknown strategy', { name: 'a', loadBalancing: 'fastest' as never }, NO_ENV, 'loadBalancing'],
     ['too many tags', { name: 'a', tags: Array.from({ length: 33 }, (_, i) => `t${i}`) }, NO_ENV, 'tags'],
+    ['a tag over the contract\'s length', { name: 'a', tags: ['t'.repeat(129)] }, NO_ENV, 'tags'],
+    ['an empty tag', { name: 'a', tags: [''] }, NO_ENV, 'tags'],
+    ['too many metadata entries', { name: 'a', metadata: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) }, NO_ENV, 'metadata'],
+    ['a metadata value over the contract\'s length', { name: 'a', metadata: { k: 'v'.repeat(1025) } }, NO_ENV, 'metadata'],
     ['negative retries', { name: 'a', retries: -1 }, NO_ENV, 'retries'],
     ['bad protocol', { name: 'a', protocol: 'ftp' as never }, NO_ENV, 'protocol'],
   ];

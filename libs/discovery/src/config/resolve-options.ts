@@ -1,4 +1,4 @@
-import { INSTANCE_PROTOCOLS, SERVICE_NAME_PATTERN } from '@nest-discovery/registry-api';
+import { INSTANCE_PROTOCOLS, REGISTRATION_LIMITS, SERVICE_NAME_PATTERN } from '@nest-discovery/registry-api';
 import {
   DiscoveryModuleOptions,
   LoadBalancingStrategyName,
@@ -34,10 +34,14 @@ function normalizeUrl(url: unknown): string {
   return parsed.origin + parsed.pathname.replace(/\/+$/, '');
 }
 
-function stringRecord(option: string, value: Record<string, string>, max: number): Record<string, string> {
+/** Metadata within the registry contract's ceilings, so the registry never refuses it for its size. */
+function metadataRecord(option: string, value: Record<string, string>): Record<string, string> {
+  const { metadataEntries, metadataKeyLength, metadataValueLength } = REGISTRATION_LIMITS;
   const entries = Object.entries(value);
-  if (entries.length > max || entries.some(([, v]) => typeof v !== 'string')) {
-    fail(option, `at most ${max} string entries`, value);
+  const fits = ([key, entry]: [string, unknown]) =>
+    key.length >= 1 && key.length <= metadataKeyLength && typeof entry === 'string' && entry.length <= metadataValueLength;
+  if (entries.length > metadataEntries || !entries.every(fits)) {
+    fail(option, `at most ${metadataEntries} entries, keys of 1–${metadataKeyLength} and string values of at most ${metadataValueLength} characters`, value);
   }
   return { ...value };
 }
@@ -90,10 +94,11 @@ export function resolveDiscoveryOptions(
   const weight = integerIn('weight', options.weight ?? 1, 1, 1000);
 
   const tags = options.tags ?? [];
-  if (!Array.isArray(tags) || tags.length > 32 || tags.some((tag) => typeof tag !== 'string')) {
-    fail('tags', 'at most 32 strings', tags);
+  const { tags: maxTags, tagLength } = REGISTRATION_LIMITS;
+  if (!Array.isArray(tags) || tags.length > maxTags || tags.some((tag) => typeof tag !== 'string' || tag.length < 1 || tag.length > tagLength)) {
+    fail('tags', `at most ${maxTags} strings of 1–${tagLength} characters`, tags);
   }
-  const metadata = stringRecord('metadata', options.metadata ?? {}, 64);
+  const metadata = metadataRecord('metadata', options.metadata ?? {});
 
   if (options.urls !== undefined && (!Array.isArray(options.urls) || options.urls.length === 0)) {
     fail('urls', 'at least one registry URL', options.urls);

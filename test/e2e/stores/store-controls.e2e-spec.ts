@@ -57,6 +57,25 @@ describeStores('store health and operator controls', (kind) => {
     await waitFor(async () => (await a.revision()) > bumped, { message: 'A to see the revision B bumped' });
   });
 
+  it('counts for admission (census) without reading instances: registered or not, per service and services, on every replica', async () => {
+    const a = await open();
+    const b = remote ? await open() : a;
+    expect(await a.census('calc', 'calc-1')).toEqual({ registered: false, instances: 0, services: 0 });
+    await a.upsert(registration({ id: 'calc-1', check: undefined }));
+    await a.upsert(registration({ id: 'calc-2', port: 3202, check: undefined }));
+    await a.upsert(registration({ id: 'web-1', name: 'web', check: undefined }));
+    expect(await a.census('calc', 'calc-1')).toEqual({ registered: true, instances: 2, services: 2 });
+    // Another service's id is not registered under this name; no id is never registered.
+    expect(await a.census('calc', 'web-1')).toEqual({ registered: false, instances: 2, services: 2 });
+    expect(await a.census('calc', undefined)).toEqual({ registered: false, instances: 2, services: 2 });
+    expect(await a.census('api', 'api-1')).toEqual({ registered: false, instances: 0, services: 2 });
+    await waitFor(async () => (await b.census('web', 'web-1')).registered, { message: 'the other replica to count web-1' });
+    await a.deregister('web', 'web-1');
+    await waitFor(async () => JSON.stringify(await b.census('web', 'web-1')) === JSON.stringify({ registered: false, instances: 0, services: 1 }), {
+      message: 'the other replica to count the deregistration',
+    });
+  });
+
   it("holds named endpoints and each endpoint's health apart from the instance's, heard on every replica", async () => {
     const a = await open();
     const b = remote ? await open() : a;

@@ -1,5 +1,5 @@
 import { isRoutable, RegistryInstance, RegistryState, ServiceMap } from '../registry/instance.entity';
-import { InstanceChange, InstancePresence } from './registry-store.interface';
+import { InstanceChange, InstancePresence, StoreCensus } from './registry-store.interface';
 import { countedRevision, sameDecision, served, StoredControl } from './etcd-control';
 
 /** One instance as the mirror holds it. @internal */
@@ -123,6 +123,12 @@ export class EtcdMirror {
 
   get(name: string): readonly RegistryInstance[] {
     return this.byService.get(name) ?? EMPTY;
+  }
+
+  /** See {@link RegistryStore.census}: from the mirror, no etcd call. */
+  census(name: string, id: string | undefined): StoreCensus {
+    const entry = id === undefined ? undefined : this.byId.get(id);
+    return { registered: entry?.instance.name === name, instances: this.get(name).length, services: this.byService.size };
   }
 
   all(): RegistryState {

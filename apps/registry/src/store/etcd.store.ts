@@ -18,7 +18,7 @@ import { EtcdInstancesWatch, EtcdKeys } from './etcd-instances.watch';
 import { EtcdMirror } from './etcd.mirror';
 import { randomInstanceId } from './instance.id';
 import { applyHealth, controlOf, InstanceControl, patchOverrides, sameOverrides } from './instance.fields';
-import { ChangeListener, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
+import { ChangeListener, RegistryStore, StoreCensus, StoreStatus, UpsertResult } from './registry-store.interface';
 import { closeStep, RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
 import { StoreLocation } from './store-location';
 
@@ -169,6 +169,10 @@ export class EtcdRegistryStore implements RegistryStore {
 
   async all(): Promise<RegistryState> {
     return this.mirror.all();
+  }
+
+  async census(name: string, id: string | undefined): Promise<StoreCensus> {
+    return this.mirror.census(name, id);
   }
 
   async revision(): Promise<number> {

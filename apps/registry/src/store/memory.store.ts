@@ -20,6 +20,7 @@ import {
   SnapshotDocument,
   RegistryStore,
   SnapshottableStore,
+  StoreCensus,
   StoreStatus,
   UpsertResult,
 } from './registry-store.interface';
@@ -141,6 +142,11 @@ export class MemoryRegistryStore implements RegistryStore, SnapshottableStore {
   async all(): Promise<RegistryState> {
     if (this.stateCache === undefined) this.stateCache = { revision: this.currentRevision, services: this.byService.all() };
     return this.stateCache;
+  }
+
+  async census(name: string, id: string | undefined): Promise<StoreCensus> {
+    const lists = this.byService;
+    return { registered: id !== undefined && lists.has(name, id), instances: lists.size(name), services: lists.count };
   }
 
   async revision(): Promise<number> {

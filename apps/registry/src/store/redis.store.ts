@@ -17,7 +17,7 @@ import { CLAIM_LEADERSHIP_SCRIPT, EXPIRY_HISTORY_SCRIPT, EXPIRY_PRESSURE_SCRIPT 
 import { ControlUpdate, RedisControlWriter } from './redis-control.writer';
 import { parseChangeMessage } from './redis-change.message';
 import { ALL_SCRIPT, COUNT_TTL_SECONDS, DEREGISTER_SCRIPT, GET_SCRIPT, SWEEP_SCRIPT, UPSERT_SCRIPT } from './redis.scripts';
-import { ChangeListener, ExpiryHistory, ExpiryPressure, RegistryStore, StoreStatus, UpsertResult } from './registry-store.interface';
+import { ChangeListener, ExpiryHistory, ExpiryPressure, RegistryStore, StoreCensus, StoreStatus, UpsertResult } from './registry-store.interface';
 import { closeStep, RemoteStoreConnection, RemoteStoreOptions } from './remote-store.connection';
 import { RevisionSequencer } from './revision.sequencer';
 import { describeStore, StoreLocation } from './store-location';
@@ -208,6 +208,23 @@ export class RedisRegistryStore implements RegistryStore {
       services[rest[i] as string] = parseListed(rest[i + 1] as string[], rest[i + 2] as string[]);
     }
     return { revision: Number(revision), services };
+  }
+
+  async census(name: string, id: string | undefined): Promise<StoreCensus> {
+    // One round trip, three O(1) reads; not atomic together, as admission across replicas is not either.
+    const [registered, instances, services] = await this.connection.call(async () => {
+      const replies = await this.client
+        .pipeline()
+        .zscore(this.key(`service:${name}`), id ?? '')
+        .zcard(this.key(`service:${name}`))
+        .zcard(this.key('services'))
+        .exec();
+      return (replies ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+    });
+    return { registered: id !== undefined && registered !== null, instances: Number(instances), services: Number(services) };
   }
 
   async revision(): Promise<number> {

@@ -72,6 +72,16 @@ export interface StoreStatus {
   error?: string;
 }
 
+/** What {@link RegistryStore.census} counts. */
+export interface StoreCensus {
+  /** Whether the service holds the instance asked about. */
+  registered: boolean;
+  /** Instances the service holds. */
+  instances: number;
+  /** Services the store holds. */
+  services: number;
+}
+
 /**
  * Where the registry keeps its instances. Controllers talk only to this interface (behind the
  * `REGISTRY_STORE` token); each implementation is one file plus one line in `store.factory.ts`.
@@ -136,6 +146,11 @@ export interface RegistryStore {
   get(name: string, tag?: string): Promise<readonly RegistryInstance[]>;
   /** Every service at the current revision. */
   all(): Promise<RegistryState>;
+  /**
+   * Whether `name` holds an instance `id`, and how many instances it and services the store hold: what
+   * admitting a registration asks, without reading or copying any instance (O(1); one round trip at most).
+   */
+  census(name: string, id: string | undefined): Promise<StoreCensus>;
   /** The current revision. */
   revision(): Promise<number>;
   /**

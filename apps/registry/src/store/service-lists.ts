@@ -48,6 +48,21 @@ export class ServiceLists {
     return (service.shown ??= [...service.members.values()]);
   }
 
+  /** Whether `name` holds an instance `id`. */
+  has(name: string, id: string): boolean {
+    return this.services.get(name)?.members.has(id) === true;
+  }
+
+  /** Instances `name` holds. */
+  size(name: string): number {
+    return this.services.get(name)?.members.size ?? 0;
+  }
+
+  /** Services held. */
+  get count(): number {
+    return this.services.size;
+  }
+
   /** Every service's list; the same object until any service changes. */
   all(): ServiceMap {
     if (this.map === undefined) {

@@ -56,7 +56,7 @@ export class RegistrationAdmission {
   }
 
   private async admitUnknown(client: string, registration: InstanceRegistration, write: () => Promise<UpsertResult>): Promise<UpsertResult> {
-    if (await this.isRenewal(registration)) return this.remembered(registration, write);
+    if ((await this.store.census(registration.name, registration.id)).registered) return this.remembered(registration, write);
     const { maxNewRegistrationsPerMinute } = this.config.bounds;
     if (!this.budget.take(client)) {
       throw new BoundExceededError('maxNewRegistrationsPerMinute', maxNewRegistrationsPerMinute, `${client} registered too many new instances this minute`);
@@ -84,20 +84,15 @@ export class RegistrationAdmission {
     });
   }
 
-  private async isRenewal(registration: InstanceRegistration): Promise<boolean> {
-    if (registration.id === undefined) return false;
-    return (await this.store.get(registration.name)).some((instance) => instance.id === registration.id);
-  }
-
+  /** Counted, not read: a new registration costs the same whatever the size of its service or of the registry. */
   private async checkCounts(registration: InstanceRegistration): Promise<void> {
     const { maxInstancesPerService, maxServices } = this.config.bounds;
-    const instances = await this.store.get(registration.name);
-    if (instances.some((instance) => instance.id === registration.id)) return; // registered while it waited
-    if (instances.length >= maxInstancesPerService) {
-      throw new BoundExceededError('maxInstancesPerService', maxInstancesPerService, `${registration.name} has ${instances.length} instances`);
+    const { registered, instances, services } = await this.store.census(registration.name, registration.id);
+    if (registered) return; // registered while it waited
+    if (instances >= maxInstancesPerService) {
+      throw new BoundExceededError('maxInstancesPerService', maxInstancesPerService, `${registration.name} has ${instances} instances`);
     }
-    if (instances.length > 0) return;
-    const services = Object.keys((await this.store.all()).services).length;
+    if (instances > 0) return;
     if (services >= maxServices) {
       throw new BoundExceededError('maxServices', maxServices, `the registry holds ${services} services`);
     }

@@ -55,6 +55,9 @@ describe('call spans (ServiceClient, the Node SDK, real HTTP servers)', () => {
       attributes: expect.objectContaining({ 'discovery.instance.id': 'a', 'server.port': s.port, 'discovery.attempt': 0, 'http.response.status_code': 200 }),
     });
     expect(parentOf(attempt)).toBe(call.spanContext().spanId);
+    // The attempt adds what is its own; what the call says (service, request id) is not repeated under it.
+    expect(Object.keys(attempt.attributes)).not.toEqual(expect.arrayContaining(['discovery.service']));
+    expect(Object.keys(attempt.attributes)).not.toEqual(expect.arrayContaining(['discovery.request_id']));
     const { traceId, spanId } = attempt.spanContext();
     expect(answer.traceparent).toBe(`00-${traceId}-${spanId}-01`);
   });

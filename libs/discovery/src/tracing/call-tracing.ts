@@ -57,21 +57,12 @@ export class CallTracing {
     }
     const operation = rpcName(spec.operation ?? this.protocol);
     const span = this.tracer.startSpan(`${spec.service} ${operation}`, { kind: SpanKind.INTERNAL }, parent);
-    if (!span.isRecording()) return new CallTrace(this.tracer, this.protocol, operation, span, parent, undefined);
-    const requestId = RequestContext.requestId();
-    const attributes: CallAttributes = { [ATTR.service]: spec.service, [ATTR.protocol]: this.protocol, [ATTR.operation]: operation, [ATTR.requestId]: requestId };
-    span.setAttributes(attributes);
-    return new CallTrace(this.tracer, this.protocol, operation, span, trace.setSpan(parent, span), attributes);
+    if (!span.isRecording()) return new CallTrace(this.tracer, this.protocol, operation, span, parent, false);
+    // The operation is in the span's name, not repeated as an attribute.
+    span.setAttributes({ [ATTR.service]: spec.service, [ATTR.protocol]: this.protocol, [ATTR.requestId]: RequestContext.requestId() });
+    return new CallTrace(this.tracer, this.protocol, operation, span, trace.setSpan(parent, span), true);
   }
 }
-
-/** The attributes a call's span and each of its attempts' carry. */
-type CallAttributes = {
-  readonly [ATTR.service]: string;
-  readonly [ATTR.protocol]: CallProtocol;
-  readonly [ATTR.operation]: string;
-  readonly [ATTR.requestId]: string | undefined;
-};
 
 /** The context a call starts in: the app's current span if it entered one, else the request's server span. */
 function parentContext(): Context {
@@ -91,15 +82,15 @@ export class CallTrace {
     private readonly span: Span | undefined,
     /** The call span's context (recorded), else its parent's. */
     private readonly context: Context,
-    /** Undefined: the call is not recorded. */
-    private readonly callAttributes: CallAttributes | undefined,
+    /** The SDK records the call's span (and its attempts get spans of their own). */
+    private readonly recorded: boolean,
     /** What every attempt of an unrecorded call sends: its context, unsampled. */
-    private readonly unsampled: AttemptTrace | undefined = callAttributes === undefined ? unsampledAttempt(span, protocol) : undefined,
+    private readonly unsampled: AttemptTrace | undefined = recorded ? undefined : unsampledAttempt(span, protocol),
   ) {}
 
   /** A call under an unsampled span: no span of its own; each attempt sends `sent` (that span's context). */
   static unsampled(sent: SpanContext, protocol: CallProtocol): CallTrace {
-    return new CallTrace(undefined, protocol, '', undefined, ROOT_CONTEXT, undefined, new AttemptTrace(undefined, traceHeadersOf(sent), protocol));
+    return new CallTrace(undefined, protocol, '', undefined, ROOT_CONTEXT, false, new AttemptTrace(undefined, traceHeadersOf(sent), protocol));
   }
 
   /** An attempt on `instance` starts (`attempt` 0 is the first, a retry or a hedge counts up). */
@@ -107,7 +98,8 @@ export class CallTrace {
     if (this.unsampled !== undefined) return this.unsampled;
     const span = this.tracer!.startSpan(this.operation, { kind: SpanKind.CLIENT }, this.context);
     if (span.isRecording()) {
-      span.setAttributes(this.callAttributes!);
+      // What the attempt adds to its call (service, protocol and request id are the call span's, its parent's): each
+      // attribute costs a write here and an encoding in the export, the bulk of a span's serialization.
       span.setAttributes({ [ATTR.instanceId]: instance.id, [ATTR.serverAddress]: instance.host, [ATTR.serverPort]: instance.port, [ATTR.attempt]: attempt });
       if (hedge) span.setAttribute(ATTR.hedge, true);
       if (this.protocol === 'grpc') span.setAttributes(rpcAttributes(this.operation));
@@ -118,13 +110,13 @@ export class CallTrace {
 
   /** A decision of the call's: a retry, a wait for an instance, a retry the budget refused, a hedge. */
   event(name: (typeof EVENT)[keyof typeof EVENT], attempt: number): void {
-    if (this.callAttributes !== undefined) this.span!.addEvent(name, { [ATTR.attempt]: attempt });
+    if (this.recorded) this.span!.addEvent(name, { [ATTR.attempt]: attempt });
   }
 
   /** Ends the span with the call: OK with who answered and after how many attempts, or ERROR with the error. */
   end<R extends CallEnd>(call: Promise<R>): Promise<R> {
     const span = this.span;
-    if (this.callAttributes === undefined || span === undefined) return call;
+    if (!this.recorded || span === undefined) return call;
     return call.then(
       (result) => {
         span.setAttributes({ [ATTR.instanceId]: result.instance.id, [ATTR.attempts]: result.attempts });

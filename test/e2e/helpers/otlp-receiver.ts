@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { parse } from 'protobufjs';
 
 /** An attribute value as OTLP/JSON encodes it (`{ stringValue }`, `{ intValue }`, …). */
 type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean };
@@ -69,7 +70,30 @@ function attributesOf(list: KeyValue[] | undefined): Record<string, string | num
   return Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueOf(value)]));
 }
 
-/** The spans of one OTLP/JSON `ExportTraceServiceRequest`. */
+// What the receiver reads of OTLP's trace protos (opentelemetry-proto, trace/v1 and common/v1), field numbers as there.
+const OTLP_PROTO = `
+syntax = "proto3";
+message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+message Resource { repeated KeyValue attributes = 1; }
+message ScopeSpans { repeated Span spans = 2; }
+message Span {
+  bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; int32 kind = 6;
+  repeated KeyValue attributes = 9; repeated Event events = 11; Status status = 15;
+}
+message Event { string name = 2; }
+message Status { string message = 2; int32 code = 3; }
+message KeyValue { string key = 1; AnyValue value = 2; }
+message AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; } }
+`;
+const exportRequestType = parse(OTLP_PROTO).root.lookupType('ExportTraceServiceRequest');
+
+/** An OTLP/protobuf `ExportTraceServiceRequest` in OTLP/JSON's shape (ids base64, as the protobuf JSON mapping has them). */
+function fromProtobuf(body: Buffer): ExportRequest {
+  return exportRequestType.toObject(exportRequestType.decode(body), { longs: String, bytes: String }) as ExportRequest;
+}
+
+/** The spans of one OTLP `ExportTraceServiceRequest` (in OTLP/JSON's shape). */
 export function decodeExport(request: ExportRequest): ReceivedSpan[] {
   return (request.resourceSpans ?? []).flatMap((resourceSpans) => {
     const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '');
@@ -90,9 +114,9 @@ export function decodeExport(request: ExportRequest): ReceivedSpan[] {
 }
 
 /**
- * A real OTLP/HTTP trace receiver on a free loopback port: `POST /v1/traces` with an OTLP/JSON body
- * (gzip or plain) is decoded and kept; anything else is answered 415 or 404, so an exporter speaking
- * protobuf fails visibly rather than silently.
+ * A real OTLP/HTTP trace receiver on a free loopback port: `POST /v1/traces` with an OTLP/protobuf or OTLP/JSON
+ * body (gzip or plain) is decoded and kept; anything else is answered 415 or 404, so an exporter speaking
+ * another encoding fails visibly rather than silently.
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const received: ReceivedSpan[] = [];
@@ -101,12 +125,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/v1/traces') return void res.writeHead(404).end();
-      if (!String(req.headers['content-type']).startsWith('application/json')) return void res.writeHead(415).end();
+      const type = String(req.headers['content-type']);
+      const protobuf = type.startsWith('application/x-protobuf');
+      if (!protobuf && !type.startsWith('application/json')) return void res.writeHead(415).end();
       try {
         const raw = Buffer.concat(chunks);
         const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        received.push(...decodeExport(JSON.parse(body.toString('utf8')) as ExportRequest));
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        received.push(...decodeExport(protobuf ? fromProtobuf(body) : (JSON.parse(body.toString('utf8')) as ExportRequest)));
+        // An empty ExportTraceServiceResponse, in the request's encoding.
+        res.writeHead(200, { 'content-type': protobuf ? 'application/x-protobuf' : 'application/json' }).end(protobuf ? '' : '{}');
       } catch (error) {
         res.writeHead(400).end(String(error));
       }

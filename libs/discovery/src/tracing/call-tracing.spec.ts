@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { AlwaysOnSampler, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, ReadableSpan, Sampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { RequestContext } from '../context/request-context';
 import { instance, json, makeClient, startServer, StaticSource, TestClient, TestServer } from '../client/test-support/fixtures';
 
@@ -9,7 +9,14 @@ import { instance, json, makeClient, startServer, StaticSource, TestClient, Test
  */
 describe('call spans (ServiceClient, the Node SDK, real HTTP servers)', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // The SDK's default sampler, counting the decisions it is asked for.
+  let decisions = 0;
+  const parentBased = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  const sampler: Sampler = {
+    shouldSample: (...args) => (decisions++, parentBased.shouldSample(...args)),
+    toString: () => `counting ${parentBased.toString()}`,
+  };
+  const provider = new NodeTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const servers: TestServer[] = [];
   const clients: TestClient[] = [];
 
@@ -48,6 +55,9 @@ describe('call spans (ServiceClient, the Node SDK, real HTTP servers)', () => {
       attributes: expect.objectContaining({ 'discovery.instance.id': 'a', 'server.port': s.port, 'discovery.attempt': 0, 'http.response.status_code': 200 }),
     });
     expect(parentOf(attempt)).toBe(call.spanContext().spanId);
+    // The attempt adds what is its own; what the call says (service, request id) is not repeated under it.
+    expect(Object.keys(attempt.attributes)).not.toEqual(expect.arrayContaining(['discovery.service']));
+    expect(Object.keys(attempt.attributes)).not.toEqual(expect.arrayContaining(['discovery.request_id']));
     const { traceId, spanId } = attempt.spanContext();
     expect(answer.traceparent).toBe(`00-${traceId}-${spanId}-01`);
   });
@@ -70,14 +80,29 @@ describe('call spans (ServiceClient, the Node SDK, real HTTP servers)', () => {
     expect(parentOf(spans(SpanKind.INTERNAL)[0])).toBe(serverSpan.spanContext().spanId);
   });
 
-  it('records nothing of a call its sampler leaves out, and sends its context unsampled', async () => {
+  it("records nothing of a call under an unsampled span, asks the SDK for nothing, and sends that span's context unsampled", async () => {
+    const s = await server(503);
+    const c = client(new StaticSource().set('svc', [instance('a', s.port), instance('b', s.port)]));
+    // The request's server span, left out by the sampler: its calls, retries included, are left out too.
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0, isRemote: true });
+    const asked = decisions;
+    await expect(RequestContext.run({ requestId: 'req-3', trace: parent }, () => c.request({ service: 'svc', path: '/' }))).rejects.toMatchObject({
+      status: 503,
+      body: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00' },
+    });
+    expect(decisions).toBe(asked);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('samples a call with no parent itself: the root of its own trace', async () => {
     const s = await server(200);
     const c = client(new StaticSource().set('svc', [instance('a', s.port)]));
-    // The default sampler follows the parent: an unsampled caller's calls are unsampled.
-    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0, isRemote: true });
-    const answer = await RequestContext.run({ requestId: 'req-3', trace: parent }, () => c.request<{ traceparent: string }>({ service: 'svc', path: '/' }));
-    expect(exporter.getFinishedSpans()).toEqual([]);
-    expect(answer.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
+    const asked = decisions;
+    const answer = await c.request<{ traceparent: string }>({ service: 'svc', path: '/' });
+    expect(decisions).toBe(asked + 2);
+    const [call] = spans(SpanKind.INTERNAL);
+    expect(parentOf(call)).toBeUndefined();
+    expect(answer.traceparent).toBe(`00-${call.spanContext().traceId}-${spans(SpanKind.CLIENT)[0].spanContext().spanId}-01`);
   });
 
   it('shows a retry as a second attempt span, the first in error, and the retry as an event of the call', async () => {

@@ -1,4 +1,4 @@
-import { context, Context, isSpanContextValid, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { context, Context, INVALID_SPANID, ROOT_CONTEXT, isSpanContextValid, Span, SpanContext, SpanKind, SpanStatusCode, trace, TraceFlags, Tracer } from '@opentelemetry/api';
 import type { AttemptResult } from '../call/attempt-result';
 import type { CallSpec } from '../call/call-spec';
 import { RequestContext } from '../context/request-context';
@@ -23,8 +23,10 @@ interface CallEnd {
  * callee's server span is its child). Exists only while an SDK is registered ({@link CallTracing.create}):
  * without one the pipeline holds `undefined` and pays one field check per call.
  *
- * A call the sampler leaves out costs one span object from the SDK and one header: no attributes, no events,
- * no attempt spans (its attempts send the call's context, marked unsampled, so the callee leaves them out too).
+ * Sampling is the request's: a call made under a span the sampler left out (the request's server span, or the
+ * app's own) asks the SDK for nothing and costs one header — its attempts send that span's context, marked
+ * unsampled, so the callee leaves them out too. A call with no parent (outside any request) is the root of its
+ * own trace and is sampled by the SDK; left out, it costs that one span object, nothing more.
  * @internal
  */
 export class CallTracing {
@@ -45,23 +47,22 @@ export class CallTracing {
    */
   start(spec: CallSpec): CallTrace {
     const parent = parentContext();
+    // Sampling is decided once per request, at its server span: a call under a span the sampler left out asks
+    // the SDK for nothing (no span, no id, no sampler) and sends that span's context on, unsampled.
+    const parentSpan = trace.getSpan(parent);
+    if (parentSpan !== undefined) {
+      const sent = parentSpan.spanContext();
+      // (An invalid context — tracing suppressed — has all-zero ids: the SDK's path below sends nothing then.)
+      if ((sent.traceFlags & TraceFlags.SAMPLED) === 0 && sent.spanId !== INVALID_SPANID) return CallTrace.unsampled(sent, this.protocol);
+    }
     const operation = rpcName(spec.operation ?? this.protocol);
     const span = this.tracer.startSpan(`${spec.service} ${operation}`, { kind: SpanKind.INTERNAL }, parent);
-    if (!span.isRecording()) return new CallTrace(this.tracer, this.protocol, operation, span, parent, undefined);
-    const requestId = RequestContext.requestId();
-    const attributes: CallAttributes = { [ATTR.service]: spec.service, [ATTR.protocol]: this.protocol, [ATTR.operation]: operation, [ATTR.requestId]: requestId };
-    span.setAttributes(attributes);
-    return new CallTrace(this.tracer, this.protocol, operation, span, trace.setSpan(parent, span), attributes);
+    if (!span.isRecording()) return new CallTrace(this.tracer, this.protocol, operation, span, parent, false);
+    // The operation is in the span's name, not repeated as an attribute.
+    span.setAttributes({ [ATTR.service]: spec.service, [ATTR.protocol]: this.protocol, [ATTR.requestId]: RequestContext.requestId() });
+    return new CallTrace(this.tracer, this.protocol, operation, span, trace.setSpan(parent, span), true);
   }
 }
-
-/** The attributes a call's span and each of its attempts' carry. */
-type CallAttributes = {
-  readonly [ATTR.service]: string;
-  readonly [ATTR.protocol]: CallProtocol;
-  readonly [ATTR.operation]: string;
-  readonly [ATTR.requestId]: string | undefined;
-};
 
 /** The context a call starts in: the app's current span if it entered one, else the request's server span. */
 function parentContext(): Context {
@@ -72,31 +73,33 @@ function parentContext(): Context {
 
 /** One call's span, and the factory of its attempts' spans. @internal */
 export class CallTrace {
-  /** What every attempt of an unsampled call sends: the call's own context, unsampled. */
-  private readonly unsampled: AttemptTrace | undefined = undefined;
-
   constructor(
-    private readonly tracer: Tracer,
+    /** Undefined only for a call made under an unsampled span ({@link CallTrace.unsampled}). */
+    private readonly tracer: Tracer | undefined,
     private readonly protocol: CallProtocol,
     private readonly operation: string,
-    private readonly span: Span,
+    /** Undefined only for a call made under an unsampled span. */
+    private readonly span: Span | undefined,
     /** The call span's context (recorded), else its parent's. */
     private readonly context: Context,
-    /** Undefined: the call is not recorded. */
-    private readonly callAttributes: CallAttributes | undefined,
-  ) {
-    if (callAttributes !== undefined) return;
-    // Tracing suppressed, the SDK's span has no valid context: nothing to send.
-    const sent = span.spanContext();
-    this.unsampled = new AttemptTrace(undefined, isSpanContextValid(sent) ? traceHeadersOf(sent) : {}, protocol);
+    /** The SDK records the call's span (and its attempts get spans of their own). */
+    private readonly recorded: boolean,
+    /** What every attempt of an unrecorded call sends: its context, unsampled. */
+    private readonly unsampled: AttemptTrace | undefined = recorded ? undefined : unsampledAttempt(span, protocol),
+  ) {}
+
+  /** A call under an unsampled span: no span of its own; each attempt sends `sent` (that span's context). */
+  static unsampled(sent: SpanContext, protocol: CallProtocol): CallTrace {
+    return new CallTrace(undefined, protocol, '', undefined, ROOT_CONTEXT, false, new AttemptTrace(undefined, traceHeadersOf(sent), protocol));
   }
 
   /** An attempt on `instance` starts (`attempt` 0 is the first, a retry or a hedge counts up). */
   attempt(instance: ServiceInstance, attempt: number, hedge: boolean): AttemptTrace {
     if (this.unsampled !== undefined) return this.unsampled;
-    const span = this.tracer.startSpan(this.operation, { kind: SpanKind.CLIENT }, this.context);
+    const span = this.tracer!.startSpan(this.operation, { kind: SpanKind.CLIENT }, this.context);
     if (span.isRecording()) {
-      span.setAttributes(this.callAttributes!);
+      // What the attempt adds to its call (service, protocol and request id are the call span's, its parent's): each
+      // attribute costs a write here and an encoding in the export, the bulk of a span's serialization.
       span.setAttributes({ [ATTR.instanceId]: instance.id, [ATTR.serverAddress]: instance.host, [ATTR.serverPort]: instance.port, [ATTR.attempt]: attempt });
       if (hedge) span.setAttribute(ATTR.hedge, true);
       if (this.protocol === 'grpc') span.setAttributes(rpcAttributes(this.operation));
@@ -107,25 +110,32 @@ export class CallTrace {
 
   /** A decision of the call's: a retry, a wait for an instance, a retry the budget refused, a hedge. */
   event(name: (typeof EVENT)[keyof typeof EVENT], attempt: number): void {
-    if (this.callAttributes !== undefined) this.span.addEvent(name, { [ATTR.attempt]: attempt });
+    if (this.recorded) this.span!.addEvent(name, { [ATTR.attempt]: attempt });
   }
 
   /** Ends the span with the call: OK with who answered and after how many attempts, or ERROR with the error. */
   end<R extends CallEnd>(call: Promise<R>): Promise<R> {
-    if (this.callAttributes === undefined) return call;
+    const span = this.span;
+    if (!this.recorded || span === undefined) return call;
     return call.then(
       (result) => {
-        this.span.setAttributes({ [ATTR.instanceId]: result.instance.id, [ATTR.attempts]: result.attempts });
-        this.span.end();
+        span.setAttributes({ [ATTR.instanceId]: result.instance.id, [ATTR.attempts]: result.attempts });
+        span.end();
         return result;
       },
       (error: unknown) => {
-        failSpan(this.span, error);
-        this.span.end();
+        failSpan(span, error);
+        span.end();
         throw error;
       },
     );
   }
+}
+
+/** The attempt of a call the SDK did not record: its span's context sent on, unsampled (nothing when tracing is suppressed). */
+function unsampledAttempt(span: Span | undefined, protocol: CallProtocol): AttemptTrace {
+  const sent = span?.spanContext();
+  return new AttemptTrace(undefined, sent !== undefined && isSpanContextValid(sent) ? traceHeadersOf(sent) : {}, protocol);
 }
 
 /** One attempt's span: ended once the attempt is accounted for (a streamed answer: once its body is done). @internal */

@@ -6,7 +6,6 @@
 export const ATTR = {
   service: 'discovery.service',
   protocol: 'discovery.protocol',
-  operation: 'discovery.operation',
   requestId: 'discovery.request_id',
   instanceId: 'discovery.instance.id',
   attempt: 'discovery.attempt',

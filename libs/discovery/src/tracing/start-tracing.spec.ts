@@ -16,7 +16,7 @@ describe('startTracing', () => {
 
   it.each([
     ['OTEL_EXPORTER_OTLP_PROTOCOL', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }],
-    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/thrift' }],
     ['OTEL_TRACES_EXPORTER', { OTEL_TRACES_EXPORTER: 'zipkin' }],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }],
   ])('fails naming %s when it holds what the app cannot do', (variable, env) => {
@@ -25,10 +25,13 @@ describe('startTracing', () => {
     expect(attempt).toThrow(new RegExp(`^Invalid ${variable}:`));
   });
 
-  it('registers the SDK when an endpoint is set, and shuts it down', async () => {
-    const started = startTracing('calc', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
-    expect(started).toBeDefined();
-    expect(discoveryTracer()).toBeDefined();
-    await started!.shutdown();
-  });
+  it.each([['protobuf (the default)', {}], ['JSON', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }]])(
+    'registers the SDK exporting %s when an endpoint is set, and shuts it down',
+    async (_encoding, env) => {
+      const started = startTracing('calc', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', ...env });
+      expect(started).toBeDefined();
+      expect(discoveryTracer()).toBeDefined();
+      await started!.shutdown();
+    },
+  );
 });

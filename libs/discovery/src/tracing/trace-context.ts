@@ -1,4 +1,4 @@
-import { Context, createTraceState, isSpanContextValid, ROOT_CONTEXT, SpanContext, trace } from '@opentelemetry/api';
+import { Context, createTraceState, INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, SpanContext, trace } from '@opentelemetry/api';
 
 /** The propagation fields one attempt sends: W3C `traceparent`, and `tracestate` when the trace has one. */
 export type TraceHeaders = Record<string, string>;
@@ -28,8 +28,9 @@ export function remoteParentOf(traceparent: unknown, tracestate: unknown): Conte
   const match = TRACEPARENT.exec(header);
   // Version ff is invalid; version 00 has exactly four fields.
   if (match === null || match[1] === 'ff' || (match[1] === '00' && match[5] !== undefined)) return ROOT_CONTEXT;
+  // The pattern checked the ids are hex: valid unless all zero (what `isSpanContextValid` checks, without its regexes).
+  if (match[2] === INVALID_TRACEID || match[3] === INVALID_SPANID) return ROOT_CONTEXT;
   const parent: SpanContext = { traceId: match[2], spanId: match[3], traceFlags: parseInt(match[4], 16), isRemote: true };
-  if (!isSpanContextValid(parent)) return ROOT_CONTEXT;
   const state = Array.isArray(tracestate) ? tracestate.join(',') : tracestate;
   if (typeof state === 'string' && state !== '') parent.traceState = createTraceState(state);
   return trace.setSpanContext(ROOT_CONTEXT, parent);

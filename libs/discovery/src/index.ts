@@ -58,6 +58,19 @@ export type { GrpcCallOptions, GrpcClientOptions, GrpcModuleOptions } from './gr
 export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext } from './grpc/grpc-interceptor.interface';
 export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';
 export { RemoteGrpcError } from './errors/remote-grpc.error';
+export { TcpServiceClient } from './tcp/tcp-service-client';
+export { TcpClientFactory } from './tcp/tcp-client.factory';
+export { tcpClientToken } from './tcp/tcp-client.providers';
+export { InjectTcpClient } from './decorators/inject-tcp-client.decorator';
+export { DiscoveryTcpServer } from './tcp/tcp-server.transport';
+export type { DiscoveryTcpServerOptions } from './tcp/tcp-server.transport';
+export { TcpCallContext } from './tcp/tcp-call.context';
+export { TcpExceptionFilter } from './tcp/tcp-exception.filter';
+export type { TcpCallLog } from './tcp/tcp-call.log';
+export type { TcpModuleOptions } from './interfaces/discovery-options.interface';
+export type { TcpCallOptions, TcpCallResult, TcpClientOptions } from './tcp/tcp-client-options.interface';
+export { TCP_ENDPOINT } from './tcp/tcp-frame';
+export { RemoteTcpError } from './errors/remote-tcp.error';
 export type { NamedEndpoint } from './registration/named-endpoint.interface';
 export type { RegisteredEndpoint, RegistrationState } from './registration/registration-state.interface';
 

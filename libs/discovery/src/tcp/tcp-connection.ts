@@ -6,7 +6,7 @@ import { TcpCancelledError, TcpTimeoutError, TcpTransportError } from './tcp-tra
 /** What a call sends, besides its id. @internal */
 export interface TcpCallRequest {
   readonly pattern: unknown;
-  readonly data: unknown;
+  readonly data?: unknown;
   /** Relative budget to send (ms), when the call has a deadline. */
   readonly budgetMs?: number;
   readonly requestId?: string;

@@ -2,6 +2,7 @@ import { connect, Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from './tcp-frame.codec';
 import { TcpReplyFrame, TcpRequestFrame } from './tcp-frame';
 import { TcpCancelledError, TcpTimeoutError, TcpTransportError } from './tcp-transport.error';
+import { TcpWriteBatcher } from './tcp-write.batcher';
 
 /** What a call sends, besides its id. @internal */
 export interface TcpCallRequest {
@@ -36,6 +37,7 @@ type State = 'connecting' | 'open' | 'draining' | 'closed';
  */
 export class TcpConnection {
   private readonly socket: Socket;
+  private readonly out: TcpWriteBatcher;
   private readonly pending = new Map<number, Pending>();
   private readonly decoder: FrameDecoder;
   private state: State = 'connecting';
@@ -48,6 +50,7 @@ export class TcpConnection {
   ) {
     this.decoder = new FrameDecoder((frame) => this.onFrame(frame as TcpReplyFrame & { g?: 1 }));
     this.socket = connect({ host, port, noDelay: true });
+    this.out = new TcpWriteBatcher(this.socket);
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('data', (chunk: Buffer) => {
       try {
@@ -116,7 +119,7 @@ export class TcpConnection {
       this.pending.set(id, entry);
       if (this.state === 'open') {
         entry.written = true;
-        this.socket.write(bytes);
+        this.out.write(bytes);
       } else {
         entry.frame = bytes;
       }

@@ -7,6 +7,7 @@ import { TcpCallLog } from './tcp-call.log';
 import { tcpFailureOf } from './tcp-error.mapping';
 import { encodeFrame, FrameDecoder } from './tcp-frame.codec';
 import { TCP_STATUS, TcpRequestFrame } from './tcp-frame';
+import { TcpWriteBatcher } from './tcp-write.batcher';
 
 /** Where {@link DiscoveryTcpServer} listens, and how it stops. */
 export interface DiscoveryTcpServerOptions {
@@ -22,6 +23,7 @@ export interface DiscoveryTcpServerOptions {
 /** One accepted connection. */
 interface Peer {
   readonly socket: Socket;
+  readonly out: TcpWriteBatcher;
   inFlight: number;
 }
 
@@ -131,7 +133,7 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
   }
 
   private accept(socket: Socket): void {
-    const peer: Peer = { socket, inFlight: 0 };
+    const peer: Peer = { socket, out: new TcpWriteBatcher(socket), inFlight: 0 };
     if (this.closing) {
       socket.destroy();
       return;
@@ -227,7 +229,7 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
       bytes = encodeFrame({ i: (frame as { i: number }).i, s: TCP_STATUS.internal, m: `the answer cannot be encoded: ${(error as Error).message}` });
     }
     // Backpressure: a peer that does not read its answers gets no more of its requests read until it does.
-    if (!socket.write(bytes) && !socket.isPaused()) socket.pause();
+    if (!peer.out.write(bytes) && !socket.isPaused()) socket.pause();
   }
 }
 

@@ -157,6 +157,19 @@ describe('TcpServiceClient (the fast lane on the call pipeline, real servers)', 
     expect(budgets).toHaveLength(2);
   });
 
+  it('cancels the call when send()’s subscriber unsubscribes before the answer', async () => {
+    let finished = 0;
+    const server = await serve({ slow: () => later(150, 'late').then((v) => (finished++, v)) });
+    const { client } = make(new StaticSource().set('svc', [fastLane('a', server.port)]), { idempotent: true });
+    const seen: unknown[] = [];
+    const subscription = client.send('slow', undefined).subscribe({ next: (v) => seen.push(v), error: (e) => seen.push(e) });
+    await later(30, undefined);
+    subscription.unsubscribe();
+    await later(200, undefined);
+    expect(seen).toEqual([]);
+    expect(finished).toBe(1); // the server still ran it; nobody waits for its answer
+  });
+
   it('has no instance to call when none has a tcp endpoint', async () => {
     const { client } = make(new StaticSource().set('svc', [instance('http-only', 9)]), { retries: 0 });
     await expect(client.call('who')).rejects.toBeInstanceOf(NoAvailableInstanceError);

@@ -72,15 +72,22 @@ export class TcpServiceClient extends ClientProxy {
   override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
     return new Observable<TResult>((subscriber) => {
       const controller = new AbortController();
+      let settled = false;
       this.callWithResult<TResult>(pattern, data, { signal: controller.signal }).then(
         ({ response }) => {
+          settled = true;
           subscriber.next(response);
           subscriber.complete();
         },
-        (error: unknown) => subscriber.error(error),
+        (error: unknown) => {
+          settled = true;
+          subscriber.error(error);
+        },
       );
-      // Unsubscribing before the answer cancels the call.
-      return () => controller.abort();
+      // Unsubscribing before the answer cancels the call (and its retries).
+      return () => {
+        if (!settled) controller.abort();
+      };
     });
   }
 

@@ -1,5 +1,6 @@
-import { discoveryHttpsOptions, DiscoveryTcpServer, RegistrationService } from '@nest-discovery/discovery';
+import { discoveryHttpsOptions, RegistrationService } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
+import { DiscoveryTcpServer } from '@nest-discovery/discovery/tcp';
 import { grpcServerTracing, startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

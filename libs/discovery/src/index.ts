@@ -58,14 +58,12 @@ export type { GrpcCallOptions, GrpcClientOptions, GrpcModuleOptions } from './gr
 export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext } from './grpc/grpc-interceptor.interface';
 export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';
 export { RemoteGrpcError } from './errors/remote-grpc.error';
-export { TcpServiceClient } from './tcp/tcp-service-client';
+// The fast lane's client and server classes (they extend @nestjs/microservices' ClientProxy and Server) are in
+// the entry point '@nest-discovery/discovery/tcp', so that an app without @nestjs/microservices loads this one.
 export { TcpClientFactory } from './tcp/tcp-client.factory';
 export { tcpClientToken } from './tcp/tcp-client.providers';
 export { InjectTcpClient } from './decorators/inject-tcp-client.decorator';
-export { DiscoveryTcpServer } from './tcp/tcp-server.transport';
-export type { DiscoveryTcpServerOptions } from './tcp/tcp-server.transport';
-export { TcpCallContext } from './tcp/tcp-call.context';
-export { TcpExceptionFilter } from './tcp/tcp-exception.filter';
+export type { TcpServiceClient } from './tcp/tcp-service-client';
 export type { TcpCallLog } from './tcp/tcp-call.log';
 export type { TcpModuleOptions } from './interfaces/discovery-options.interface';
 export type { TcpCallOptions, TcpCallResult, TcpClientOptions } from './tcp/tcp-client-options.interface';

@@ -1,4 +1,4 @@
-import { TcpExceptionFilter } from '@nest-discovery/discovery';
+import { TcpExceptionFilter } from '@nest-discovery/discovery/tcp';
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CalcService, Operation } from '../calc.service';

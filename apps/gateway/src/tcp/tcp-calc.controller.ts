@@ -1,4 +1,5 @@
-import { InjectTcpClient, TcpServiceClient } from '@nest-discovery/discovery';
+import { InjectTcpClient } from '@nest-discovery/discovery';
+import { TcpServiceClient } from '@nest-discovery/discovery/tcp';
 import { BadRequestException, Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';

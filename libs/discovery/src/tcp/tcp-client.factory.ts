@@ -15,7 +15,7 @@ import { CallTracing } from '../tracing/call-tracing';
 import { TcpClientOptions } from './tcp-client-options.interface';
 import { TcpConnectionPool } from './tcp-connection.pool';
 import { TCP_ENDPOINT } from './tcp-frame';
-import { TcpClientRuntime, TcpServiceClient } from './tcp-service-client';
+import type { TcpClientRuntime, TcpServiceClient } from './tcp-service-client';
 
 /**
  * Builds fast-lane clients on the module's shared machinery: the instance cache, the fast lane's own
@@ -70,7 +70,11 @@ export class TcpClientFactory {
     if (!Number.isInteger(retries) || retries < 0) fail('retries', 'a non-negative integer', retries);
     const loadBalancing = options.loadBalancing ?? this.config.loadBalancing;
     StrategyRegistry.validate(loadBalancing);
-    return new TcpServiceClient(
+    // Loaded on first use: it extends @nestjs/microservices' ClientProxy, an optional peer dependency that
+    // apps making no fast-lane calls need not install.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TcpServiceClient: Client } = require('./tcp-service-client') as typeof import('./tcp-service-client');
+    return new Client(
       {
         service,
         idempotent: idempotent === true ? true : new Set(idempotent === false ? [] : idempotent),

@@ -21,22 +21,26 @@ export class FrameError extends Error {
 
 /**
  * Cuts a byte stream into frames and parses each. A chunk usually holds whole frames, which are parsed in
- * place without copying; only a frame split across chunks is gathered. @internal
+ * place without copying; only a frame split across chunks is gathered. With `ready`, frames are handed out
+ * only while it says yes: the rest waits in the decoder until {@link resume} (a server's backpressure). @internal
  */
 export class FrameDecoder {
   private pending: Buffer | undefined;
 
-  constructor(private readonly onFrame: (frame: unknown) => void) {}
+  constructor(
+    private readonly onFrame: (frame: unknown) => void,
+    private readonly ready: () => boolean = () => true,
+  ) {}
 
   /** Feeds a chunk; calls `onFrame` for every complete frame. Throws {@link FrameError} on a bad stream. */
   push(chunk: Buffer): void {
     let data = chunk;
     if (this.pending !== undefined) {
-      data = Buffer.concat([this.pending, chunk]);
+      data = chunk.length === 0 ? this.pending : Buffer.concat([this.pending, chunk]);
       this.pending = undefined;
     }
     let offset = 0;
-    while (data.length - offset >= HEADER) {
+    while (data.length - offset >= HEADER && this.ready()) {
       const length = data.readUInt32BE(offset);
       if (length > MAX_FRAME_BYTES) throw new FrameError(`A frame announced ${length} bytes, over the ${MAX_FRAME_BYTES}-byte limit`);
       const end = offset + HEADER + length;
@@ -53,7 +57,12 @@ export class FrameDecoder {
     if (offset < data.length) this.pending = offset === 0 ? data : data.subarray(offset);
   }
 
-  /** Bytes of an incomplete frame held. */
+  /** Hands out the frames held back while `ready` said no. */
+  resume(): void {
+    if (this.pending !== undefined) this.push(Buffer.alloc(0));
+  }
+
+  /** Bytes held: an incomplete frame, or frames waiting for `ready`. */
   get buffered(): number {
     return this.pending?.length ?? 0;
   }

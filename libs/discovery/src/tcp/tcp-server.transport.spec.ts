@@ -3,7 +3,9 @@ import { RpcException } from '@nestjs/microservices';
 import { connect } from 'node:net';
 import { of, throwError } from 'rxjs';
 import { TcpCallContext } from './tcp-call.context';
+import { waitFor } from '../../../../test/e2e/helpers/wait-for';
 import { TcpConnection } from './tcp-connection';
+import { encodeFrame, FrameDecoder } from './tcp-frame.codec';
 import { DiscoveryTcpServer } from './tcp-server.transport';
 import { later, startTcpServer } from './test-support/tcp-fixtures';
 
@@ -131,6 +133,38 @@ describe('DiscoveryTcpServer (real sockets, handlers as Nest registers them)', (
     await server.close();
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await call).toMatchObject({ neverSent: false });
+  });
+
+  it('applies backpressure: a peer that does not read its answers gets no more requests read until it does', async () => {
+    let handled = 0;
+    const big = 'x'.repeat(64 * 1024);
+    const server = await serve({ big: () => (handled++, big) });
+    const socket = connect(server.port, '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause(); // reads nothing back
+    const total = 2000; // 2000 answers of 64 KiB: far beyond what socket buffers hold
+    socket.write(Buffer.concat(Array.from({ length: total }, (_, n) => encodeFrame({ i: n + 1, p: 'big' }))));
+    // Wait until the server stops handling (no progress for 300 ms), bounded.
+    let last = -1;
+    await waitFor(
+      async () => {
+        const seen = handled;
+        await later(300, undefined);
+        const still = handled === seen && seen === last;
+        last = handled;
+        return still;
+      },
+      { timeoutMs: 15_000, message: 'the server to stop reading' },
+    );
+    expect(handled).toBeLessThan(total);
+    // Reading again lets everything through.
+    let answers = 0;
+    const decoder = new FrameDecoder(() => answers++);
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+    socket.resume();
+    await waitFor(() => answers === total, { timeoutMs: 15_000, message: 'every answer once the peer reads' });
+    expect(handled).toBe(total);
   });
 
   it('drops a connection that sends something other than frames', async () => {

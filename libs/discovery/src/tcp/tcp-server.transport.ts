@@ -18,13 +18,18 @@ export interface DiscoveryTcpServerOptions {
   closeTimeoutMs?: number;
   /** Request ids in the app's log lines and in the calls its handlers make (see {@link TcpCallLog}). */
   callLog?: TcpCallLog;
+  /** Calls one connection may have running at once; its further frames wait unread. Default 1024. */
+  maxCallsPerConnection?: number;
 }
 
 /** One accepted connection. */
 interface Peer {
   readonly socket: Socket;
   readonly out: TcpWriteBatcher;
+  decoder: FrameDecoder | undefined;
   inFlight: number;
+  /** Its answers are not being read (the send buffer is past its high-water mark): read none of its requests. */
+  congested: boolean;
 }
 
 const GO_AWAY = encodeFrame({ i: 0, g: 1 });
@@ -41,8 +46,8 @@ const PEER_CLOSE_GRACE_MS = 1000;
  *   504 without running; its handler sees the deadline (`TcpCallContext`, and the request context with a
  *   `callLog`).
  * - Handlers returning a value or a promise are answered without RxJS; an Observable's last value is the answer.
- * - Backpressure: while a connection's answers are not read (its send buffer past the high-water mark), its
- *   requests are not read either.
+ * - Backpressure: while a connection's answers are not read (its send buffer past the high-water mark), or it
+ *   has `maxCallsPerConnection` calls running, its requests are not read (nor those already received run).
  * - Graceful stop (`close()`, when the Nest app closes): stops accepting connections, sends every peer a
  *   GOAWAY (take no new calls here), refuses calls arriving after it unprocessed (503, marked so any caller
  *   may retry elsewhere), answers those in flight, then closes; bounded by `closeTimeoutMs`.
@@ -133,13 +138,22 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
   }
 
   private accept(socket: Socket): void {
-    const peer: Peer = { socket, out: new TcpWriteBatcher(socket), inFlight: 0 };
     if (this.closing) {
       socket.destroy();
       return;
     }
+    const peer: Peer = { socket, out: new TcpWriteBatcher(socket), decoder: undefined, inFlight: 0, congested: false };
+    const limit = this.options.maxCallsPerConnection ?? 1024;
+    const decoder = new FrameDecoder(
+      (frame) => this.onFrame(peer, frame as TcpRequestFrame),
+      () => {
+        if (!peer.congested && peer.inFlight < limit) return true;
+        socket.pause();
+        return false;
+      },
+    );
+    peer.decoder = decoder;
     this.peers.add(peer);
-    const decoder = new FrameDecoder((frame) => this.onFrame(peer, frame as TcpRequestFrame));
     socket.on('data', (chunk: Buffer) => {
       try {
         decoder.push(chunk);
@@ -147,12 +161,26 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
         socket.destroy(); // not frames: nothing on this connection can be trusted
       }
     });
-    socket.on('drain', () => socket.resume());
+    socket.on('drain', () => {
+      peer.congested = false;
+      this.unblock(peer);
+    });
     socket.on('error', () => undefined); // a peer that went away: 'close' follows
     socket.on('close', () => {
       this.peers.delete(peer);
       this.idleWaiter?.();
     });
+  }
+
+  /** Reads a held-back peer again once it reads its answers and has room for more calls. */
+  private unblock(peer: Peer): void {
+    if (peer.congested || peer.inFlight >= (this.options.maxCallsPerConnection ?? 1024) || !peer.socket.isPaused()) return;
+    peer.socket.resume();
+    try {
+      peer.decoder?.resume();
+    } catch {
+      peer.socket.destroy();
+    }
   }
 
   private onFrame(peer: Peer, frame: TcpRequestFrame): void {
@@ -216,6 +244,7 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
       this.reply(peer, { i: id, s: failure.status, m: failure.message });
     }
     this.options.callLog?.finished(requestId!, pattern, status, performance.now() - started);
+    if (peer.socket.isPaused()) this.unblock(peer);
     if (this.inFlight === 0) this.idleWaiter?.();
   }
 
@@ -229,7 +258,10 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
       bytes = encodeFrame({ i: (frame as { i: number }).i, s: TCP_STATUS.internal, m: `the answer cannot be encoded: ${(error as Error).message}` });
     }
     // Backpressure: a peer that does not read its answers gets no more of its requests read until it does.
-    if (!peer.out.write(bytes) && !socket.isPaused()) socket.pause();
+    if (!peer.out.write(bytes)) {
+      peer.congested = true;
+      socket.pause();
+    }
   }
 }
 

@@ -1,3 +1,7 @@
+import { DiscoveryModule, InjectTcpClient } from '@nest-discovery/discovery';
+import { TcpServiceClient } from '@nest-discovery/discovery/tcp';
+import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { http } from '../helpers/http';
 import { scrape, select } from '../helpers/prometheus-text';
 import { CallStream, callStream } from '../helpers/call-stream';
@@ -43,6 +47,11 @@ function addStream(gateway: RunningApp, concurrency: number): CallStream {
       throw new Error(`call ${n}: ${response.status} ${JSON.stringify(response.body)}`);
     }
   }, concurrency);
+}
+
+@Injectable()
+class StrictCalc {
+  constructor(@InjectTcpClient('calc') readonly client: TcpServiceClient) {}
 }
 
 describe('GET /tcp/calc/:op/:a/:b: gateway → calc over the fast lane (real processes)', () => {
@@ -141,5 +150,46 @@ describe('GET /tcp/calc/:op/:a/:b: gateway → calc over the fast lane (real pro
     }
     expect(stream.failures).toEqual([]);
     expect(calcs[1].output()).toMatch(/Drained in \d+ ms/);
+  }, 90_000);
+
+  it('loses no call of a pattern declared non-idempotent when a calc stops gracefully: only never-run calls are retried', async () => {
+    const known = new Set((await tcpEndpoints(registry)).map((i) => i.id));
+    calcs.push(await startApp('calc', env, 30_000));
+    await waitFor(async () => (await tcpEndpoints(registry)).length === 2, { timeoutMs: 15_000, message: 'two calcs listed' });
+    const stopping = calcs[calcs.length - 2];
+    @Module({
+      imports: [
+        DiscoveryModule.forRoot({ register: false, urls: [registry.url] }),
+        // Not idempotent: a call that may have run is never repeated, so a lost one would show as a failure.
+        DiscoveryModule.forTcpClients([{ service: 'calc', idempotent: false }]),
+      ],
+      providers: [StrictCalc],
+    })
+    class CallerModule {}
+    const app: INestApplicationContext = await NestFactory.createApplicationContext(CallerModule, { logger: false });
+    try {
+      await app.init();
+      const { client } = app.get(StrictCalc);
+      const fresh = await waitFor(async () => (await tcpEndpoints(registry)).find((i) => !known.has(i.id))?.id, { message: 'the fresh calc' });
+      await waitFor(async () => (await client.callWithResult('add', { a: 1, b: 1 })).instance.id === fresh, {
+        timeoutMs: 10_000,
+        message: 'the caller to reach the fresh calc',
+      });
+      const stream = callStream(async (n) => {
+        const answer = await client.call<{ result: number }>('add', { a: n, b: 1 });
+        if (answer.result !== n + 1) throw new Error(`call ${n}: ${JSON.stringify(answer)}`);
+      }, 8);
+      try {
+        await waitFor(() => stream.done >= 300, { timeoutMs: 20_000, message: '300 calls before the stop' });
+        await stopping.stop('SIGTERM');
+        const stoppedAt = stream.done;
+        await waitFor(() => stream.done >= stoppedAt + 300, { timeoutMs: 20_000, message: '300 calls after the stop' });
+      } finally {
+        await stream.stop();
+      }
+      expect(stream.failures).toEqual([]);
+    } finally {
+      await app.close();
+    }
   }, 90_000);
 });

@@ -12,7 +12,8 @@ export function tcpAddressOf(instance: ServiceInstance): string {
  * every call and every client: each connection multiplexes its calls, so a few keep both cores' worth
  * of work moving without one slow answer holding up the socket's reads. A call takes the usable
  * connection with the fewest calls in flight; a connection that closed or was told to go away is
- * replaced on the next call. All close when the instance leaves the cache, and on shutdown. @internal
+ * replaced on the next call. All close when the instance leaves the cache, and on shutdown, once the calls
+ * they carry are answered. @internal
  */
 @Injectable()
 export class TcpConnectionPool implements OnApplicationShutdown {
@@ -43,18 +44,21 @@ export class TcpConnectionPool implements OnApplicationShutdown {
     return this.byAddress.get(tcpAddressOf(instance))?.length ?? 0;
   }
 
-  /** Closes the connections to an instance that left. */
+  /**
+   * Lets go of the connections to an instance that left (drained, stopping, gone): no new call takes them, and
+   * each closes once its calls in flight have their answers, so a graceful stop fails none of them.
+   */
   release(instance: ServiceInstance): void {
     const address = tcpAddressOf(instance);
     const connections = this.byAddress.get(address);
     if (connections === undefined) return;
     this.byAddress.delete(address);
-    for (const connection of connections) connection.close();
+    for (const connection of connections) connection.closeWhenIdle();
   }
 
-  /** Closes every connection. */
+  /** Closes every connection once its calls in flight settled (they have their own timeouts). */
   close(): void {
-    for (const connections of this.byAddress.values()) for (const connection of connections) connection.close();
+    for (const connections of this.byAddress.values()) for (const connection of connections) connection.closeWhenIdle();
     this.byAddress.clear();
   }
 

@@ -41,6 +41,8 @@ export class TcpConnection {
   private readonly pending = new Map<number, Pending>();
   private readonly decoder: FrameDecoder;
   private state: State = 'connecting';
+  /** Close once the last call in flight settles (GOAWAY, or the instance left). */
+  private idleClose = false;
   private nextId = 1;
 
   constructor(
@@ -66,7 +68,7 @@ export class TcpConnection {
 
   /** Takes new calls. */
   get usable(): boolean {
-    return this.state === 'connecting' || this.state === 'open';
+    return !this.idleClose && (this.state === 'connecting' || this.state === 'open');
   }
 
   /** Calls awaiting their answer. */
@@ -126,10 +128,25 @@ export class TcpConnection {
     });
   }
 
-  /** Closes the connection; calls in flight fail. */
+  /** Closes the connection at once; calls in flight fail. */
   close(): void {
     this.state = 'closed';
     this.socket.destroy();
+  }
+
+  /**
+   * Takes no new call and closes once the calls in flight have their answers (or timed out): how a connection
+   * to an instance that left the registry — drained, stopping — is let go without failing what it carries.
+   */
+  closeWhenIdle(): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'connecting' && this.pending.size === 0) {
+      this.close();
+      return;
+    }
+    this.state = this.state === 'connecting' ? 'connecting' : 'draining';
+    this.idleClose = true;
+    if (this.pending.size === 0) this.socket.end();
   }
 
   private onConnect(): void {
@@ -156,7 +173,7 @@ export class TcpConnection {
     this.pending.delete(frame.i);
     this.settle(entry);
     entry.resolve(frame);
-    if (this.state === 'draining' && this.pending.size === 0) this.socket.end();
+    if ((this.state === 'draining' || this.idleClose) && this.pending.size === 0) this.socket.end();
   }
 
   /** The server is stopping: no new calls here; end our side once the last answer came. */
@@ -173,6 +190,7 @@ export class TcpConnection {
     this.pending.delete(id);
     this.settle(entry);
     entry.reject(error);
+    if ((this.state === 'draining' || this.idleClose) && this.pending.size === 0 && this.state !== 'closed') this.socket.end();
   }
 
   private settle(entry: Pending): void {

@@ -67,6 +67,7 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
   private closing = false;
   private idleWaiter: (() => void) | undefined;
   private bound: number | undefined;
+  private closed: Promise<void> | undefined;
 
   constructor(private readonly options: DiscoveryTcpServerOptions) {
     super();
@@ -95,8 +96,14 @@ export class DiscoveryTcpServer extends Server implements CustomTransportStrateg
     });
   }
 
-  async close(): Promise<void> {
-    if (this.server === undefined || this.closing) return;
+  /** The graceful stop; every caller waits for the same one. */
+  close(): Promise<void> {
+    this.closed ??= this.stop();
+    return this.closed;
+  }
+
+  private async stop(): Promise<void> {
+    if (this.server === undefined) return;
     this.closing = true;
     const stopped = new Promise<void>((resolve) => this.server!.close(() => resolve()));
     for (const peer of this.peers) peer.socket.write(GO_AWAY);

@@ -170,6 +170,15 @@ describe('TcpServiceClient (the fast lane on the call pipeline, real servers)', 
     expect(finished).toBe(1); // the server still ran it; nobody waits for its answer
   });
 
+  it('lets go of a leaving instance’s connections without failing the calls they carry', async () => {
+    const server = await serve({ slow: () => later(150, 'answered') });
+    const { client, pool } = make(new StaticSource().set('svc', [fastLane('a', server.port)]), { retries: 0 });
+    const inFlight = client.call('slow');
+    await later(30, undefined);
+    pool.release({ ...fastLane('a', server.port), port: server.port }); // what InstanceLifecycle does when it leaves
+    expect(await inFlight).toBe('answered');
+  });
+
   it('has no instance to call when none has a tcp endpoint', async () => {
     const { client } = make(new StaticSource().set('svc', [instance('http-only', 9)]), { retries: 0 });
     await expect(client.call('who')).rejects.toBeInstanceOf(NoAvailableInstanceError);

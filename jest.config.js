@@ -5,7 +5,7 @@ const moduleNameMapper = {
   '^@nest-discovery/registry-api$': '<rootDir>/libs/registry-api/src',
   // The library's package entry points, mapped to its sources (the only ways in: no deep paths).
   '^@nest-discovery/discovery$': '<rootDir>/libs/discovery/src',
-  '^@nest-discovery/discovery/(logging|metrics|grpc|tracing)$': '<rootDir>/libs/discovery/src/$1',
+  '^@nest-discovery/discovery/(logging|metrics|grpc|tracing|tcp)$': '<rootDir>/libs/discovery/src/$1',
   '^@proto/(.*)$': '<rootDir>/proto/generated/$1',
 };
 // Packages published as ES modules only: Node loads them from CommonJS with require(esm), Jest 29's module

@@ -12,6 +12,7 @@ import { propagationCase } from './cases/propagation.case';
 import { renewalCase } from './cases/renewal.case';
 import { storeCases } from './cases/store.case';
 import { subscriptionCase } from './cases/subscription.case';
+import { tcpHopCase } from './cases/tcp-hop.case';
 import { tracingCostCases } from './cases/tracing-cost.case';
 import { BenchOptions } from './harness/bench-options';
 import { ResultRow } from './harness/result-row';
@@ -30,6 +31,7 @@ export async function runBench(
     ['gateway hops', () => gatewayHopCases(options)],
     ['hop breakdown', () => hopBreakdownCase(options)],
     ['grpc hop', () => grpcHopCase(options)],
+    ['tcp hop', () => tcpHopCase(options)],
     ['renewal', () => renewalCase(options)],
     ['lookup', () => lookupCases(options)],
     ['fat services lookup', () => fatLookupCase(options)],

@@ -84,7 +84,7 @@ function clientOver(transport: HttpTransport, instance: ServiceInstance): Servic
     retries: 2, retryBackoffMs: 25, outlierEjection: { consecutiveFailures: 5, cooldownMs: 10_000 }, watch: false,
     transport: 'undici' as const, connectionsPerInstance: 32,
     grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined }, metrics: false,
-    http: { interceptors: [] }, retryBudget: { ratio: 0.2, minPerSecond: 3, windowSeconds: 10 },
+    http: { interceptors: [] }, tcp: { connectionsPerInstance: 2 }, retryBudget: { ratio: 0.2, minPerSecond: 3, windowSeconds: 10 },
     check: false as const, drainTimeoutMs: 0, drainGraceMs: 0, tls: undefined,
   };
   const instances: readonly ServiceInstance[] = [instance];

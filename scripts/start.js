@@ -14,6 +14,10 @@ const CALC_PORTS = (env.CALC_PORTS ?? '3201,3202').split(',').map((p) => p.trim(
 const CALC_GRPC_PORTS = env.CALC_GRPC_PORTS
   ? env.CALC_GRPC_PORTS.split(',').map((p) => p.trim())
   : CALC_PORTS.map((port, i) => (port === '0' ? '0' : String(50051 + i)));
+// One fast-lane (TCP) port per calc, its `tcp` endpoint. Unset: 4201, 4202… for calcs on fixed ports, else free ones.
+const CALC_TCP_PORTS = env.CALC_TCP_PORTS
+  ? env.CALC_TCP_PORTS.split(',').map((p) => p.trim())
+  : CALC_PORTS.map((port, i) => (port === '0' ? '0' : String(4201 + i)));
 const HEALTH_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 30_000);
 // Matches a JSON log line's msg (the URL stops at the closing quote) and a pretty one (at a colour code).
 const LISTENING = /listening on (https?:\/\/[^\s/\x1b"]+)/;
@@ -112,7 +116,7 @@ async function main() {
   const common = { REGISTRY_URL: registryUrl, ADVERTISE_HOST: env.ADVERTISE_HOST ?? '127.0.0.1' };
   const calcUrls = await Promise.all(
     CALC_PORTS.map((port, i) =>
-      startChild(`calc-${i + 1}`, 'calc', { ...common, PORT: port, GRPC_PORT: CALC_GRPC_PORTS[i] ?? '0' }),
+      startChild(`calc-${i + 1}`, 'calc', { ...common, PORT: port, GRPC_PORT: CALC_GRPC_PORTS[i] ?? '0', TCP_PORT: CALC_TCP_PORTS[i] ?? '0' }),
     ),
   );
   await Promise.all(calcUrls.map((url, i) => waitHealthy(`calc-${i + 1}`, url)));

@@ -50,6 +50,7 @@ export async function startSystem(appEnv: Record<string, string> = {}, calcCount
   );
   await waitFor(async () => (await fetch(`${gateway.url}/calc/add/1/2`)).ok, { message: 'gateway to answer' });
   await waitFor(async () => (await fetch(`${gateway.url}/grpc/calc/add/1/2`)).ok, { message: 'gateway to answer over gRPC' });
+  await waitFor(async () => (await fetch(`${gateway.url}/tcp/calc/add/1/2`)).ok, { message: 'gateway to answer over the fast lane' });
   return {
     registry,
     calcs,
@@ -66,9 +67,10 @@ export async function startSystem(appEnv: Record<string, string> = {}, calcCount
 /**
  * A floor pair: a gateway calling a calc over an undici pool, nothing else — bare Fastify (`fastify`), or two
  * minimal Nest apps on the same Fastify adapter (`nest`: what a Nest → Nest hop costs without this project);
- * or (`grpc`) a minimal Nest gateway calling a bare grpc-js calc server through a bare grpc-js client.
+ * or (`grpc`) a minimal Nest gateway calling a bare grpc-js calc server through a bare grpc-js client; or
+ * (`moleculer`) a bare Fastify front calling a Moleculer service node through `broker.call` over its TCP transporter.
  */
-export async function startFloor(kind: 'fastify' | 'nest' | 'grpc' = 'fastify'): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
+export async function startFloor(kind: 'fastify' | 'nest' | 'grpc' | 'moleculer' = 'fastify'): Promise<{ gateway: RunningApp; pids: number[]; stop(): Promise<void> }> {
   const prefix = kind === 'fastify' ? '' : `${kind}-`;
   const calc = await startScript(join(FLOORS, `${prefix}calc.floor.js`));
   const gateway = await startScript(join(FLOORS, `${prefix}gateway.floor.js`), { CALC_URL: calc.url });

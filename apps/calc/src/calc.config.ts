@@ -6,6 +6,10 @@ export interface CalcConfig {
   grpcPort: number;
   /** gRPC bind address. */
   grpcHost: string;
+  /** Fast-lane (TCP) port (0 = a free one). Default: a free one when `PORT` is 0, else 4200. */
+  tcpPort: number;
+  /** Fast-lane bind address. */
+  tcpHost: string;
 }
 
 function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -28,5 +32,7 @@ export function loadCalcConfig(env: NodeJS.ProcessEnv = process.env): CalcConfig
     // PORT=0 asks for free ports: every listener gets one, so any number of calcs start with one environment.
     grpcPort: port('GRPC_PORT', httpPort === 0 ? 0 : 50051, env),
     grpcHost: env.GRPC_HOST || host,
+    tcpPort: port('TCP_PORT', httpPort === 0 ? 0 : 4200, env),
+    tcpHost: env.TCP_HOST || host,
   };
 }

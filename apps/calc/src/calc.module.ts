@@ -10,6 +10,7 @@ import { CalcGrpcController } from './grpc/calc.grpc-controller';
 import { HealthGrpcController } from './grpc/health.grpc-controller';
 import { HealthController } from './health.controller';
 import { InfoController } from './info.controller';
+import { CalcTcpController } from './tcp/calc.tcp-controller';
 
 @Module({
   imports: [
@@ -20,7 +21,7 @@ import { InfoController } from './info.controller';
     TerminusModule,
     CalcFaultsModule.fromEnv(),
   ],
-  controllers: [CalcController, CalcGrpcController, HealthGrpcController, HealthController, InfoController],
+  controllers: [CalcController, CalcGrpcController, HealthGrpcController, CalcTcpController, HealthController, InfoController],
   providers: [CalcService],
 })
 export class CalcModule {}

@@ -1,5 +1,6 @@
 import { discoveryHttpsOptions, RegistrationService } from '@nest-discovery/discovery';
 import { appLogger, genRequestId, loggerParams, useRequestLogging } from '@nest-discovery/discovery/logging';
+import { DiscoveryTcpServer } from '@nest-discovery/discovery/tcp';
 import { grpcServerTracing, startTracing, useRequestTracing } from '@nest-discovery/discovery/tracing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,6 +12,7 @@ import { CalcModule } from './calc.module';
 import { CalcGrpcServer } from './grpc/calc-grpc.server';
 import { pinoGrpcCallLog } from './grpc/grpc-call.log';
 import { requestIdInterceptor } from './grpc/request-id.server-interceptor';
+import { pinoTcpCallLog } from './tcp/tcp-call.log';
 
 async function bootstrap(): Promise<void> {
   // First, so that even a bad variable below is reported as a JSON line.
@@ -45,10 +47,20 @@ async function bootstrap(): Promise<void> {
     ],
   });
   app.connectMicroservice<MicroserviceOptions>({ strategy: grpc }, { inheritAppConfig: true });
+  // And over the fast lane: the same handlers' arithmetic as @MessagePattern handlers, length-prefixed JSON
+  // frames on persistent TCP connections; request ids in the call lines, no request context (a leaf, as above).
+  const tcp = new DiscoveryTcpServer({
+    host: config.tcpHost,
+    port: config.tcpPort,
+    callLog: pinoTcpCallLog(PinoLogger.root, { context: false }),
+  });
+  app.connectMicroservice<MicroserviceOptions>({ strategy: tcp }, { inheritAppConfig: true });
   await app.startAllMicroservices();
-  // The instance's named endpoint `grpc`, at the port actually bound (GRPC_PORT=0 or PORT=0: a free one).
+  // The instance's named endpoints `grpc` and `tcp`, at the ports actually bound (GRPC_PORT/TCP_PORT=0 or PORT=0: free ones).
   registration.addEndpoint({ name: 'grpc', protocol: 'grpc', port: grpc.port });
   Logger.log(`gRPC listening on ${config.grpcHost}:${grpc.port}`, 'Bootstrap');
+  registration.addEndpoint({ name: 'tcp', protocol: 'tcp', port: tcp.port });
+  Logger.log(`TCP listening on ${config.tcpHost}:${tcp.port}`, 'Bootstrap');
 
   await app.listen(config.port, config.host);
   Logger.log(`Calc listening on ${await app.getUrl()}`, 'Bootstrap');

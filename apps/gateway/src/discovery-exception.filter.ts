@@ -3,6 +3,7 @@ import {
   NoAvailableInstanceError,
   RemoteGrpcError,
   RemoteHttpError,
+  RemoteTcpError,
   RemoteTimeoutError,
 } from '@nest-discovery/discovery';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
@@ -30,7 +31,8 @@ const REASONS: Record<number, string> = {
  * Maps the discovery client's typed errors to what the gateway's caller should see: no instance → 503,
  * timeout → 504, unreachable → 502, an upstream 4xx passes through with the upstream's own message.
  * gRPC statuses: INVALID_ARGUMENT → 400 and NOT_FOUND → 404 (with the upstream's message),
- * UNAVAILABLE → 503, DEADLINE_EXCEEDED → 504, any other → 502.
+ * UNAVAILABLE → 503, DEADLINE_EXCEEDED → 504, any other → 502. Fast-lane (TCP) failures carry an HTTP
+ * status already: a 4xx passes through with calc's message, 503 and 504 stay, any other is 502.
  */
 @Catch(DiscoveryError)
 export class DiscoveryExceptionFilter implements ExceptionFilter<DiscoveryError> {
@@ -51,6 +53,12 @@ export class DiscoveryExceptionFilter implements ExceptionFilter<DiscoveryError>
       const status = error.httpStatus;
       const message = status < 500 ? error.details : error.message;
       const body: ErrorBody = { statusCode: status, error: REASONS[status], message, code: error.code, grpcStatus: error.statusName };
+      return { status, body };
+    }
+    if (error instanceof RemoteTcpError) {
+      const status = error.httpStatus;
+      const message = status < 500 ? error.details : error.message;
+      const body: ErrorBody = { statusCode: status, error: REASONS[status] ?? 'Error', message, code: error.code };
       return { status, body };
     }
     const [status, reason] =

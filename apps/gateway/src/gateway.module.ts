@@ -13,6 +13,8 @@ import { calcGrpcClient } from './grpc/calc-grpc.client';
 import { GrpcCalcController } from './grpc/grpc-calc.controller';
 import { HealthController } from './health.controller';
 import { ProxyController } from './proxy/proxy.controller';
+import { calcTcpClient } from './tcp/calc-tcp.client';
+import { TcpCalcController } from './tcp/tcp-calc.controller';
 
 @Module({})
 export class GatewayModule {
@@ -27,10 +29,12 @@ export class GatewayModule {
         DiscoveryModule.forFeature([CalcClient]),
         // gRPC deadline: DISCOVERY_GRPC_DEADLINE_MS (default 5 s).
         DiscoveryModule.forGrpcClients([calcGrpcClient()]),
+        // The fast lane (TCP): per-attempt timeout and retries are the module's (5 s, 2).
+        DiscoveryModule.forTcpClients([calcTcpClient()]),
         TerminusModule,
       ],
       // ProxyController's catch-all route must be registered last so specific routes win.
-      controllers: [HealthController, CalcController, GrpcCalcController, ProxyController],
+      controllers: [HealthController, CalcController, GrpcCalcController, TcpCalcController, ProxyController],
       providers: [
         { provide: GATEWAY_ROUTES, useValue: config.routes },
         { provide: APP_FILTER, useClass: DiscoveryExceptionFilter },

@@ -5,6 +5,8 @@ export const DISCOVERY_CONFIG = Symbol('DISCOVERY_CONFIG');
  * not eject its HTTP address, nor the other way round. Both key by instance id. @internal
  */
 export const GRPC_OUTLIER_EJECTION = Symbol('GRPC_OUTLIER_EJECTION');
+/** The fast lane's (TCP) own circuits: a broken fast-lane listener must not eject the instance's HTTP address. @internal */
+export const TCP_OUTLIER_EJECTION = Symbol('TCP_OUTLIER_EJECTION');
 /** The {@link InstanceSource} the call path resolves instances from. */
 export const INSTANCE_SOURCE = Symbol('INSTANCE_SOURCE');
 /** Metadata key set by `@RemoteService`. @internal */

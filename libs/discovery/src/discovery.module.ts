@@ -9,6 +9,8 @@ import { DISCOVERY_CONFIG, INSTANCE_SOURCE } from './discovery.constants';
 import { ConfigurableModuleClass, DISCOVERY_MODULE_OPTIONS } from './discovery.module-definition';
 import { GrpcClientOptions } from './grpc/grpc-client-options.interface';
 import { createGrpcClientProviders } from './grpc/grpc-client.providers';
+import { TcpClientOptions } from './tcp/tcp-client-options.interface';
+import { createTcpClientProviders } from './tcp/tcp-client.providers';
 import { DiscoveryHealthIndicator } from './health/discovery.health-indicator';
 import { DiscoveryModuleOptions } from './interfaces/discovery-options.interface';
 import { GracefulDrain } from './registration/graceful-drain';
@@ -94,6 +96,25 @@ export class DiscoveryModule extends ConfigurableModuleClass {
    */
   static forGrpcClients(clients: readonly GrpcClientOptions[]): DynamicModule {
     const providers = createGrpcClientProviders(clients);
+    return {
+      module: DiscoveryFeatureModule,
+      providers,
+      exports: providers.map((provider) => (provider as { provide: string }).provide),
+    };
+  }
+
+  /**
+   * Provides fast-lane (TCP) clients — `ClientProxy`s resolved and balanced by discovery — one per entry,
+   * injected with `@InjectTcpClient(name)`. Needs `DiscoveryModule.forRoot` (global) somewhere in the app.
+   * A bad option fails the app's start naming it.
+   *
+   * @example
+   * ```ts
+   * DiscoveryModule.forTcpClients([{ service: 'calc', idempotent: true }])
+   * ```
+   */
+  static forTcpClients(clients: readonly TcpClientOptions[]): DynamicModule {
+    const providers = createTcpClientProviders(clients);
     return {
       module: DiscoveryFeatureModule,
       providers,

@@ -58,6 +58,17 @@ export type { GrpcCallOptions, GrpcClientOptions, GrpcModuleOptions } from './gr
 export type { GrpcCallContext, GrpcCallResult, GrpcClientInterceptor, GrpcNext } from './grpc/grpc-interceptor.interface';
 export type { GrpcMethodName, GrpcRequest, GrpcResponse } from './grpc/grpc-contract.types';
 export { RemoteGrpcError } from './errors/remote-grpc.error';
+// The fast lane's client and server classes (they extend @nestjs/microservices' ClientProxy and Server) are in
+// the entry point '@nest-discovery/discovery/tcp', so that an app without @nestjs/microservices loads this one.
+export { TcpClientFactory } from './tcp/tcp-client.factory';
+export { tcpClientToken } from './tcp/tcp-client.providers';
+export { InjectTcpClient } from './decorators/inject-tcp-client.decorator';
+export type { TcpServiceClient } from './tcp/tcp-service-client';
+export type { TcpCallLog } from './tcp/tcp-call.log';
+export type { TcpModuleOptions } from './interfaces/discovery-options.interface';
+export type { TcpCallOptions, TcpCallResult, TcpClientOptions } from './tcp/tcp-client-options.interface';
+export { TCP_ENDPOINT } from './tcp/tcp-frame';
+export { RemoteTcpError } from './errors/remote-tcp.error';
 export type { NamedEndpoint } from './registration/named-endpoint.interface';
 export type { RegisteredEndpoint, RegistrationState } from './registration/registration-state.interface';
 

@@ -13,6 +13,7 @@ describe('bench smoke', () => {
     expect(cases).toMatch(/declarative/);
     expect(cases).toMatch(/proxy/);
     expect(cases).toMatch(/over gRPC/);
+    expect(cases).toMatch(/over the fast lane \(TcpServiceClient\); floor = Moleculer/);
     expect(cases).toMatch(/profiled/);
     expect(cases).toMatch(/^churn/m);
     expect(cases).toMatch(/^fan-out/m);

@@ -69,7 +69,8 @@ describe('GrpcServiceClient → calc processes, resolved by the registry', () =>
         expect.objectContaining({
           protocol: 'http',
           port: running.port,
-          endpoints: { grpc: expect.objectContaining({ protocol: 'grpc', port: grpcPortOf(running) }) },
+          // Beside its fast lane (endpoint `tcp`, see test/e2e/tcp).
+          endpoints: expect.objectContaining({ grpc: expect.objectContaining({ protocol: 'grpc', port: grpcPortOf(running) }) }),
         }),
       );
     }

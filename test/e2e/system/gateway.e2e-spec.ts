@@ -61,7 +61,7 @@ describe('gateway → calc through discovery (real processes)', () => {
     const { status, body } = await http<Doc>(`${gateway.url}/docs-json`);
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ['/api/calc/{path}', '/api/echo/{path}', '/calc/{op}/{a}/{b}', '/grpc/calc/{op}/{a}/{b}', '/health', '/metrics'].sort(),
+      ['/api/calc/{path}', '/api/echo/{path}', '/calc/{op}/{a}/{b}', '/grpc/calc/{op}/{a}/{b}', '/tcp/calc/{op}/{a}/{b}', '/health', '/metrics'].sort(),
     );
     const op = body.paths['/calc/{op}/{a}/{b}'].get.parameters?.find((parameter) => parameter.name === 'op');
     expect(op?.schema?.enum).toEqual(['add', 'sub', 'mul', 'div']);

@@ -1,10 +1,12 @@
 import { tlsClientOptions } from '@nest-discovery/registry-api';
 import { Provider, Type } from '@nestjs/common';
-import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION } from '../discovery.constants';
+import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION, TCP_OUTLIER_EJECTION } from '../discovery.constants';
 import { GrpcChannelPool } from '../grpc/channel-pool';
 import { GrpcClientFactory } from '../grpc/grpc-client.factory';
 import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interface';
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
+import { TcpClientFactory } from '../tcp/tcp-client.factory';
+import { TcpConnectionPool } from '../tcp/tcp-connection.pool';
 import { OutlierEjection } from '../resilience/outlier-ejection';
 import { HTTP_TRANSPORT, HttpTransport } from './http-transport.interface';
 import { InstanceLifecycle } from './instance-lifecycle';
@@ -37,6 +39,11 @@ export const CLIENT_PROVIDERS: Provider[] = [
     useFactory: (config: ResolvedDiscoveryOptions) => new OutlierEjection(config.outlierEjection),
     inject: [DISCOVERY_CONFIG],
   },
+  {
+    provide: TCP_OUTLIER_EJECTION,
+    useFactory: (config: ResolvedDiscoveryOptions) => new OutlierEjection(config.outlierEjection),
+    inject: [DISCOVERY_CONFIG],
+  },
   { provide: StrategyRegistry, useFactory: () => new StrategyRegistry() },
   ServiceClient,
   {
@@ -46,8 +53,14 @@ export const CLIENT_PROVIDERS: Provider[] = [
     inject: [DISCOVERY_CONFIG],
   },
   GrpcClientFactory,
+  {
+    provide: TcpConnectionPool,
+    useFactory: (config: ResolvedDiscoveryOptions) => new TcpConnectionPool(config.tcp.connectionsPerInstance),
+    inject: [DISCOVERY_CONFIG],
+  },
+  TcpClientFactory,
   InstanceLifecycle,
 ];
 
 /** What DiscoveryModule exports from the call path. @internal */
-export const CLIENT_EXPORTS: Array<Type | symbol | string> = [ServiceClient, HTTP_TRANSPORT, GrpcClientFactory, GrpcChannelPool];
+export const CLIENT_EXPORTS: Array<Type | symbol | string> = [ServiceClient, HTTP_TRANSPORT, GrpcClientFactory, GrpcChannelPool, TcpClientFactory, TcpConnectionPool];

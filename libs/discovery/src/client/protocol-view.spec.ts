@@ -1,5 +1,6 @@
 import { grpcInstance } from '../grpc/test-support/grpc-fixtures';
-import { atEndpoint, GRPC_ENDPOINT, GRPC_PROTOCOLS, HTTP_PROTOCOLS, ProtocolView } from './protocol-view';
+import { TCP_ENDPOINT } from '../tcp/tcp-frame';
+import { atEndpoint, GRPC_ENDPOINT, GRPC_PROTOCOLS, HTTP_PROTOCOLS, ProtocolView, TCP_PROTOCOLS } from './protocol-view';
 import { instance } from './test-support/fixtures';
 
 describe('ProtocolView', () => {
@@ -61,8 +62,18 @@ describe('ProtocolView', () => {
     const admin = instance('a', 8, { endpoints: { admin: { protocol: 'http', port: 9000 }, raw: { protocol: 'tcp', port: 9001 } } });
     expect(grpcView().of([admin])).toEqual([]);
     expect(grpcView().of([instance('x', 9, { endpoints: { grpc: { protocol: 'tcp', port: 9002 } } })])).toEqual([]);
-    expect(atEndpoint(admin, 'raw')).toBeUndefined();
+    expect(atEndpoint(admin, 'missing')).toBeUndefined();
     expect(atEndpoint(admin, 'admin')).toMatchObject({ id: 'a', protocol: 'http', port: 9000 });
+  });
+
+  it('calls the fast lane at the tcp endpoint only, under the same id; nobody else calls a tcp endpoint', () => {
+    const fast = instance('f', 5, { endpoints: { tcp: { protocol: 'tcp', port: 4201 }, raw: { protocol: 'tcp', port: 9001 } } });
+    const tcpView = new ProtocolView(TCP_PROTOCOLS, TCP_ENDPOINT);
+    expect(tcpView.of([http, grpc, fast, dual])).toEqual([{ ...fast, protocol: 'tcp', port: 4201 }]);
+    expect(httpView().of([fast])).toEqual([fast]);
+    expect(grpcView().of([fast])).toEqual([]);
+    // An endpoint named tcp that speaks something else is not the fast lane.
+    expect(tcpView.of([instance('x', 6, { endpoints: { tcp: { protocol: 'http', port: 9003 } } })])).toEqual([]);
   });
 
   it('treats an instance without a protocol as HTTP', () => {

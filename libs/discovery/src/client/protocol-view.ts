@@ -1,4 +1,4 @@
-import { InstanceProtocol, ServiceInstance } from '../interfaces/service-instance.interface';
+import { EndpointProtocol, InstanceProtocol, ServiceInstance } from '../interfaces/service-instance.interface';
 import { isEndpointRoutable, isRoutable } from '../resolution/routable';
 
 /** Endpoints the HTTP call path may use. @internal */
@@ -7,6 +7,8 @@ export const HTTP_PROTOCOLS: readonly InstanceProtocol[] = ['http', 'https'];
 export const GRPC_PROTOCOLS: readonly InstanceProtocol[] = ['grpc'];
 /** The named endpoint gRPC callers call on an instance whose primary address is HTTP. @internal */
 export const GRPC_ENDPOINT = 'grpc';
+/** Endpoints the fast lane (TCP) may use: always a named endpoint (`tcp`) of an instance. @internal */
+export const TCP_PROTOCOLS: readonly EndpointProtocol[] = ['tcp'];
 
 /**
  * The instance as a caller of its named endpoint `name` sees it: same id (ejection, strategies and
@@ -15,8 +17,10 @@ export const GRPC_ENDPOINT = 'grpc';
  */
 export function atEndpoint(instance: ServiceInstance, name: string): ServiceInstance | undefined {
   const endpoint = instance.endpoints?.[name];
-  if (endpoint === undefined || endpoint.protocol === 'tcp') return undefined;
-  return { ...instance, protocol: endpoint.protocol, port: endpoint.port };
+  if (endpoint === undefined) return undefined;
+  // A candidate's protocol is what its address speaks: for the fast lane's endpoint `tcp`, which the
+  // registry allows endpoints only (never an instance's primary address), hence the widening cast.
+  return { ...instance, protocol: endpoint.protocol as InstanceProtocol, port: endpoint.port };
 }
 
 /**
@@ -30,7 +34,7 @@ export function atEndpoint(instance: ServiceInstance, name: string): ServiceInst
  * allocates nothing; a list that already matches is returned as is. @internal
  */
 export class ProtocolView {
-  private readonly accepted: ReadonlySet<InstanceProtocol>;
+  private readonly accepted: ReadonlySet<EndpointProtocol>;
   private readonly views = new WeakMap<readonly ServiceInstance[], readonly ServiceInstance[]>();
 
   /**
@@ -38,7 +42,7 @@ export class ProtocolView {
    * @param endpoint the named endpoint it calls on instances whose primary address speaks another protocol.
    */
   constructor(
-    readonly protocols: readonly InstanceProtocol[],
+    readonly protocols: readonly EndpointProtocol[],
     readonly endpoint?: string,
   ) {
     this.accepted = new Set(protocols);

@@ -34,6 +34,7 @@ describe('resolveDiscoveryOptions', () => {
       connectionsPerInstance: 32,
       grpc: { deadlineMs: 5000, interceptors: [], channelOptions: {}, credentials: undefined },
       http: { interceptors: [] },
+      tcp: { connectionsPerInstance: 2 },
       retryBudget: { ratio: 0.2, minPerSecond: 3, windowSeconds: 10 },
       metrics: true,
       check: { type: 'http', path: '/health', intervalSeconds: 10, pathIsDefault: true },
@@ -109,6 +110,13 @@ describe('resolveDiscoveryOptions', () => {
     expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_HTTP_CONNECTIONS: '0' })).toThrow(
       /DISCOVERY_HTTP_CONNECTIONS/,
     );
+  });
+
+  it('reads the fast lane\'s connections per instance (DISCOVERY_TCP_CONNECTIONS, default 2)', () => {
+    expect(resolveDiscoveryOptions({ register: false }, NO_ENV).tcp).toEqual({ connectionsPerInstance: 2 });
+    expect(resolveDiscoveryOptions({ register: false }, { DISCOVERY_TCP_CONNECTIONS: '4' }).tcp).toEqual({ connectionsPerInstance: 4 });
+    expect(resolveDiscoveryOptions({ register: false, tcp: { connectionsPerInstance: 1 } }, NO_ENV).tcp.connectionsPerInstance).toBe(1);
+    expect(() => resolveDiscoveryOptions({ register: false }, { DISCOVERY_TCP_CONNECTIONS: '0' })).toThrow(/DISCOVERY_TCP_CONNECTIONS/);
   });
 
   it('derives the heartbeat from the TTL', () => {

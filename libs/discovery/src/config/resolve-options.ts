@@ -52,7 +52,7 @@ function metadataRecord(option: string, value: Record<string, string>): Record<s
  *
  * Environment: `REGISTRY_URL` (comma-separated), `REGISTRY_TOKEN` (or `REGISTRY_TOKEN_FILE`), `REGISTRY_READ_TOKEN` (or `_FILE`), `ADVERTISE_HOST`,
  * `DISCOVERY_ZONE`, `DISCOVERY_TTL_SECONDS`, `DISCOVERY_HEARTBEAT_MS`, `DISCOVERY_INSTANCE_ID`,
- * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`, `DISCOVERY_METRICS`,
+ * `DISCOVERY_TRANSPORT`, `DISCOVERY_HTTP_CONNECTIONS`, `DISCOVERY_TCP_CONNECTIONS`, `DISCOVERY_GRPC_DEADLINE_MS`, `DISCOVERY_METRICS`,
  * `DISCOVERY_CHECK`, `DISCOVERY_CHECK_PATH`, `DISCOVERY_CHECK_INTERVAL_SECONDS`, `DISCOVERY_DRAIN_TIMEOUT_MS`,
  * `DISCOVERY_DRAIN_GRACE_MS`, `DISCOVERY_TLS_CERT`, `DISCOVERY_TLS_KEY`, `DISCOVERY_TLS_CA`, `DISCOVERY_TLS_CLIENT_AUTH`.
  *
@@ -141,6 +141,12 @@ export function resolveDiscoveryOptions(
 
   const grpcDeadlineMs = numberOf('grpc.deadlineMs', options.grpc?.deadlineMs, env, 'DISCOVERY_GRPC_DEADLINE_MS', 5000);
   if (!(grpcDeadlineMs > 0)) fail('grpc.deadlineMs (env DISCOVERY_GRPC_DEADLINE_MS)', 'a positive number of ms', grpcDeadlineMs);
+  const tcpConnections = integerIn(
+    'tcp.connectionsPerInstance (env DISCOVERY_TCP_CONNECTIONS)',
+    numberOf('tcp.connectionsPerInstance', options.tcp?.connectionsPerInstance, env, 'DISCOVERY_TCP_CONNECTIONS', 2),
+    1,
+    64,
+  );
   const grpcInterceptors = options.grpc?.interceptors ?? [];
   if (!Array.isArray(grpcInterceptors) || grpcInterceptors.some((i) => typeof i?.intercept !== 'function')) {
     fail('grpc.interceptors', 'an array of objects with an intercept(ctx, next) method', grpcInterceptors);
@@ -204,6 +210,7 @@ export function resolveDiscoveryOptions(
       credentials: options.grpc?.credentials,
     },
     http: { interceptors: [...httpInterceptors] },
+    tcp: { connectionsPerInstance: tcpConnections },
     retryBudget: { ratio: budgetRatio, minPerSecond: budgetMin, windowSeconds: budgetWindow },
     metrics: options.metrics ?? envBoolean(env, 'DISCOVERY_METRICS') ?? true,
     check: resolveHealthCheck(options.check, env),

@@ -40,3 +40,9 @@ export const DEADLINE_EXCEEDED = (service: string, attempts: number): string =>
 
 export const INVALID_TRACING_SETTING = (variable: string, expected: string, got: string): string =>
   `Invalid ${variable}: expected ${expected}, got ${JSON.stringify(got)}`;
+
+export const REMOTE_TCP_ERROR = (service: string, origin: string, status: number, pattern: string, message: string): string =>
+  `Service "${service}" at ${origin} answered ${status} to fast-lane pattern ${pattern}${message ? `: ${message}` : ''}`;
+
+export const INVALID_TCP_OPTION = (option: string, expected: string, got: unknown): string =>
+  `Invalid fast-lane (TCP) client option "${option}": expected ${expected}, got ${JSON.stringify(got)}`;

@@ -56,6 +56,15 @@ export interface HealthCheckOptions {
   deregisterCriticalAfterSeconds?: number;
 }
 
+/** Settings of the fast lane's clients (`DiscoveryModule.forTcpClients`). */
+export interface TcpModuleOptions {
+  /**
+   * Persistent connections per instance, each multiplexing any number of calls. Default
+   * `DISCOVERY_TCP_CONNECTIONS`, else 2.
+   */
+  connectionsPerInstance?: number;
+}
+
 /**
  * Options of {@link DiscoveryModule.forRoot}. Every field is optional; unset fields fall back to
  * environment variables, then to defaults (see the README's configuration reference).
@@ -111,6 +120,8 @@ export interface DiscoveryModuleOptions {
   grpc?: GrpcModuleOptions;
   /** Settings shared by every HTTP call (`ServiceClient`, declarative clients, the proxy). */
   http?: HttpModuleOptions;
+  /** Settings shared by every fast-lane (TCP) client. */
+  tcp?: TcpModuleOptions;
   /**
    * Retries per service are capped at a share of its recent calls, so a brownout is not multiplied by
    * retries (Envoy's and Finagle's retry budget). Default `{ ratio: 0.2, minPerSecond: 3, windowSeconds: 10 }`;
@@ -191,6 +202,7 @@ export interface ResolvedDiscoveryOptions {
   transport: 'undici' | 'axios';
   connectionsPerInstance: number;
   grpc: ResolvedGrpcOptions;
+  tcp: Required<TcpModuleOptions>;
   http: { interceptors: HttpClientInterceptor[] };
   retryBudget: RetryBudgetOptions;
   metrics: boolean;

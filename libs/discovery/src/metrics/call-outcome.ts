@@ -24,8 +24,8 @@ export type CallOutcome =
   | 'cancelled'
   | 'no_instance';
 
-/** The `protocol` label: which client made the call (the HTTP one also reaches `https` instances). */
-export type CallProtocol = 'http' | 'grpc';
+/** The `protocol` label: which client made the call (the HTTP one also reaches `https` instances; `tcp` is the fast lane). */
+export type CallProtocol = 'http' | 'grpc' | 'tcp';
 
 /** The outcome of an HTTP answer with `status`. @internal */
 export function httpOutcome(status: number): CallOutcome {

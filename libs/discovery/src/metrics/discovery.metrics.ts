@@ -48,7 +48,7 @@ export class DiscoveryMetrics implements OnModuleInit, OnModuleDestroy {
   /** Every metric this app serves; register your own here. */
   readonly registry: Registry;
   private readonly families: ClientFamilies | undefined;
-  private readonly clients: Record<CallProtocol, Map<string, ServiceCallMetrics>> = { http: new Map(), grpc: new Map() };
+  private readonly clients: Record<CallProtocol, Map<string, ServiceCallMetrics>> = { http: new Map(), grpc: new Map(), tcp: new Map() };
   private httpServerFamily: HistogramFamily | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -106,6 +106,8 @@ export class DiscoveryMetrics implements OnModuleInit, OnModuleDestroy {
       for (const instance of removed) {
         if (stillThere.has(instance.id)) continue;
         this.clients[instance.protocol === 'grpc' ? 'grpc' : 'http'].get(instance.name)?.forget(instance.id);
+        // The fast lane is always a named endpoint of the instance: its series go with the instance.
+        this.clients.tcp.get(instance.name)?.forget(instance.id);
       }
     });
   }

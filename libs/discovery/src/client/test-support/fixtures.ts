@@ -56,6 +56,7 @@ export function config(overrides: Partial<ResolvedDiscoveryOptions> = {}): Resol
     connectionsPerInstance: 32,
     grpc: { deadlineMs: 2000, interceptors: [], channelOptions: {}, credentials: undefined },
     http: { interceptors: [] },
+    tcp: { connectionsPerInstance: 2 },
     // Generous: the specs of retries are not about the budget (retry-budget.spec.ts is).
     retryBudget: { ratio: 1, minPerSecond: 1000, windowSeconds: 10 },
     metrics: true,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CallPipeline } from '../call/call-pipeline';
+import { protocolPipeline } from '../call/protocol-pipeline';
 import { CallSpec } from '../call/call-spec';
 import { callDeadline } from '../call/deadline';
 import { chainInterceptors } from '../call/interceptor-chain';
@@ -8,14 +9,12 @@ import { ResolvedDiscoveryOptions } from '../interfaces/discovery-options.interf
 import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
-import { CallTracing } from '../tracing/call-tracing';
 import { OutlierEjection } from '../resilience/outlier-ejection';
-import { isIdempotent, RetryBackoff } from '../resilience/retry.policy';
+import { isIdempotent } from '../resilience/retry.policy';
 import { HttpCallContext, HttpCallResult, HttpClientInterceptor } from './http-interceptor.interface';
 import { HttpRequestAdapter } from './http-request.adapter';
 import { HttpStreamAdapter } from './http-stream.adapter';
 import { HTTP_TRANSPORT, HttpTransport, TransportHeaders } from './http-transport.interface';
-import { InstanceSelector } from './instance-selector';
 import { HTTP_PROTOCOLS, ProtocolView } from './protocol-view';
 import { endToEndHeaders } from './end-to-end-headers';
 import { buildPath, encodeBody } from './request-builder';
@@ -81,14 +80,7 @@ export class ServiceClient {
     @Optional() private readonly metrics?: DiscoveryMetrics,
   ) {
     StrategyRegistry.validate(config.loadBalancing);
-    this.pipeline = new CallPipeline({
-      source,
-      selector: new InstanceSelector(ejection, config.zone, new ProtocolView(HTTP_PROTOCOLS)),
-      ejection,
-      backoff: new RetryBackoff(config.retryBackoffMs),
-      retryBudget: config.retryBudget,
-      tracing: CallTracing.create('http'),
-    });
+    this.pipeline = protocolPipeline(config, source, ejection, new ProtocolView(HTTP_PROTOCOLS), 'http');
     this.invoke = this.chain([]);
     this.plain = config.http.interceptors.length === 0;
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { CallPipeline } from '../call/call-pipeline';
-import { InstanceSelector } from '../client/instance-selector';
+import { protocolPipeline } from '../call/protocol-pipeline';
 import { GRPC_ENDPOINT, GRPC_PROTOCOLS, ProtocolView } from '../client/protocol-view';
 import { DiscoveryConfigError } from '../config/discovery-config.error';
 import { DISCOVERY_CONFIG, GRPC_OUTLIER_EJECTION, INSTANCE_SOURCE } from '../discovery.constants';
@@ -10,8 +9,6 @@ import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
-import { RetryBackoff } from '../resilience/retry.policy';
-import { CallTracing } from '../tracing/call-tracing';
 import { GrpcChannelPool } from './channel-pool';
 import { GrpcClientOptions } from './grpc-client-options.interface';
 import { CompiledGrpcMethod, GrpcClientRuntime, GrpcServiceClient } from './grpc-service-client';
@@ -41,15 +38,7 @@ export class GrpcClientFactory {
     @Optional() metrics?: DiscoveryMetrics,
   ) {
     this.runtime = {
-      // Circuits and retry budgets of their own: a broken gRPC server must not eject an instance's HTTP address.
-      pipeline: new CallPipeline({
-        source,
-        selector: new InstanceSelector(ejection, config.zone, new ProtocolView(GRPC_PROTOCOLS, GRPC_ENDPOINT)),
-        ejection,
-        backoff: new RetryBackoff(config.retryBackoffMs),
-        retryBudget: config.retryBudget,
-        tracing: CallTracing.create('grpc'),
-      }),
+      pipeline: protocolPipeline(config, source, ejection, new ProtocolView(GRPC_PROTOCOLS, GRPC_ENDPOINT), 'grpc'),
       // Strategy state (round-robin position, latency averages) kept apart from the HTTP clients'.
       strategies: new StrategyRegistry(),
       channels,

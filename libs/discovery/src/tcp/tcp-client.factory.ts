@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { CallPipeline } from '../call/call-pipeline';
-import { InstanceSelector } from '../client/instance-selector';
+import { protocolPipeline } from '../call/protocol-pipeline';
 import { ProtocolView, TCP_PROTOCOLS } from '../client/protocol-view';
 import { DiscoveryConfigError } from '../config/discovery-config.error';
 import { DISCOVERY_CONFIG, INSTANCE_SOURCE, TCP_OUTLIER_EJECTION } from '../discovery.constants';
@@ -10,8 +9,6 @@ import { StrategyRegistry } from '../load-balancing/strategy.registry';
 import { DiscoveryMetrics } from '../metrics/discovery.metrics';
 import { InstanceSource } from '../resolution/instance-source.interface';
 import { OutlierEjection } from '../resilience/outlier-ejection';
-import { RetryBackoff } from '../resilience/retry.policy';
-import { CallTracing } from '../tracing/call-tracing';
 import { TcpClientOptions } from './tcp-client-options.interface';
 import { TcpConnectionPool } from './tcp-connection.pool';
 import { TCP_ENDPOINT } from './tcp-frame';
@@ -40,15 +37,7 @@ export class TcpClientFactory {
     @Optional() metrics?: DiscoveryMetrics,
   ) {
     this.runtime = {
-      // Circuits and retry budgets of their own: a broken fast-lane listener must not eject the instance's HTTP address.
-      pipeline: new CallPipeline({
-        source,
-        selector: new InstanceSelector(ejection, config.zone, new ProtocolView(TCP_PROTOCOLS, TCP_ENDPOINT)),
-        ejection,
-        backoff: new RetryBackoff(config.retryBackoffMs),
-        retryBudget: config.retryBudget,
-        tracing: CallTracing.create('tcp'),
-      }),
+      pipeline: protocolPipeline(config, source, ejection, new ProtocolView(TCP_PROTOCOLS, TCP_ENDPOINT), 'tcp'),
       strategies: new StrategyRegistry(),
       pool,
       metrics,

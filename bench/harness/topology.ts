@@ -11,13 +11,15 @@ export const FLOORS = join(__dirname, '..', 'floors');
 /**
  * The bench registers fleets from one address as fast as it can (churn, fan-out, 100k-instance states): the
  * registry's admission bounds (issue 18's defaults: 600 new registrations a minute per address, 1,000
- * services, 1,000 instances a service) are lifted so the cases measure the paths, not the refusals. The
+ * services, 1,000 instances a service, 64 watches per address) are lifted so the cases measure the paths, not the refusals. The
  * admission check itself still runs on every registration.
  */
 const UNBOUNDED_REGISTRY: Record<string, string> = {
   REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE: '100000000',
   REGISTRY_MAX_INSTANCES_PER_SERVICE: '10000000',
   REGISTRY_MAX_SERVICES: '10000000',
+  // The fan-out and subscription cases park 1,000 and 200 watches from the bench's one address.
+  REGISTRY_MAX_WATCHES_PER_CLIENT: '1000000',
 };
 
 /** The built registry for a bench case, its admission bounds lifted (`env` can set them again). */

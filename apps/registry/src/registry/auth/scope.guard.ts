@@ -8,7 +8,7 @@ import { RequireScope } from './require-scope.decorator';
 import { TokenCheck } from './token.check';
 
 /**
- * The one guard of every route (registered globally): the scope a route declares with `@RequireScope`
+ * The one guard of every route (registered globally, and only when a token is configured): the scope a route declares with `@RequireScope`
  * against the token its request carries. No or an unknown token: 401; a known one of too narrow a scope: 403.
  * The Consul API answers both as Consul does (403, "Permission denied").
  */
@@ -20,7 +20,6 @@ export class ScopeGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.tokens.anyRequired) return true;
     const scope = this.reflector.getAllAndOverride(RequireScope, [context.getHandler(), context.getClass()]);
     if (scope === undefined || !this.tokens.required(scope)) return true;
     const verdict = this.tokens.check(presentedToken(context.switchToHttp().getRequest<FastifyRequest>()), scope);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash, timingSafeEqual } from 'node:crypto';
-import { RegistryConfig, tokensRequired, writesGuarded } from '../../config';
+import { RegistryConfig, writesGuarded } from '../../config';
 import { REGISTRY_CONFIG } from '../../registry.constants';
 import { includes, Scope, SCOPES } from './scope';
 
@@ -17,8 +17,6 @@ export type TokenVerdict = 'open' | 'granted' | 'unknown' | 'insufficient';
 export class TokenCheck {
   private readonly known: { digest: Buffer; scope: Scope }[];
   private readonly guarded: Record<Scope, boolean>;
-  /** Whether any scope needs a token (false: every route is open, no route need be looked at). */
-  readonly anyRequired: boolean;
 
   constructor(@Inject(REGISTRY_CONFIG) config: Pick<RegistryConfig, 'token' | 'tokens'>) {
     const admin = [...config.tokens.admin, ...(config.token === undefined ? [] : [config.token])];
@@ -26,7 +24,6 @@ export class TokenCheck {
     this.known = SCOPES.flatMap((scope) => byScope[scope].map((token) => ({ digest: digest(token), scope })));
     const writes = writesGuarded(config);
     this.guarded = { read: config.tokens.read.length > 0, write: writes, admin: writes };
-    this.anyRequired = tokensRequired(config);
   }
 
   /** Whether `scope` needs a token at all. */

@@ -44,20 +44,28 @@ export class ProxyController {
       'x-forwarded-host': request.headers.host,
     };
 
-    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+    const head = request.method === 'HEAD';
+    const hasBody = request.method !== 'GET' && !head;
     const upstream = await this.client.stream({
       service: match.route.service,
       method: request.method as HttpMethod,
       path: match.upstreamPath,
       headers,
       body: hasBody ? request.raw : undefined,
+      // Read by the transport itself when it can (undici): a failure reading it is then a failed attempt, retried as any.
+      bufferUpToBytes: head ? undefined : BUFFER_UP_TO_BYTES,
     });
     reply.status(upstream.statusCode).headers(endToEndHeaders(upstream.headers));
+    if (upstream.bytes !== undefined) {
+      void reply.send(upstream.bytes);
+      return;
+    }
     const length = Number(upstream.headers['content-length']);
-    if (request.method === 'HEAD' || !(length <= BUFFER_UP_TO_BYTES)) {
+    if (head || !(length <= BUFFER_UP_TO_BYTES)) {
       void reply.send(upstream.body);
       return;
     }
+    // A transport that streamed a short answer anyway (one without bufferUpToBytes): read it here.
     let body: Buffer;
     try {
       body = await readWhole(upstream.body);

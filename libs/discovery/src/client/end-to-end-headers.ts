@@ -26,8 +26,7 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
  * @example reply.headers(endToEndHeaders(upstream.headers)).send(upstream.body)
  */
 export function endToEndHeaders(headers: Readonly<Record<string, string | string[] | number | undefined>>): TransportHeaders {
-  const connection = headers['connection'] ?? headers['Connection'];
-  const named = typeof connection === 'string' && connection.length > 0 ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : undefined;
+  const named = connectionNamed(headers['connection'] ?? headers['Connection']);
   const out: TransportHeaders = {};
   for (const name in headers) {
     const value = headers[name];
@@ -37,4 +36,15 @@ export function endToEndHeaders(headers: Readonly<Record<string, string | string
     out[lower] = typeof value === 'number' ? String(value) : value;
   }
   return out;
+}
+
+/**
+ * The fields a `Connection` header names, lower-cased; undefined for none or for the two values nearly every
+ * message carries (`keep-alive`, `close`: options, not field names to drop), so most calls build no set.
+ */
+function connectionNamed(connection: string | string[] | number | undefined): ReadonlySet<string> | undefined {
+  if (typeof connection !== 'string' || connection.length === 0) return undefined;
+  const lower = connection.toLowerCase();
+  if (lower === 'keep-alive' || lower === 'close') return undefined;
+  return new Set(lower.split(',').map((token) => token.trim()));
 }

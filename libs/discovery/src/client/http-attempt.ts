@@ -24,6 +24,8 @@ export abstract class HttpAttempt<R> {
     private readonly body: TransportRequest['body'],
     /** The answer's body may stay silent this long (buffered calls: the attempt's timeout too). */
     private readonly bodyTimeout: boolean,
+    /** Streamed calls: answers of a known length up to this are read whole (see `TransportRequest.bufferUpToBytes`). */
+    private readonly bufferUpToBytes?: number,
   ) {}
 
   protected sendRequest(instance: ServiceInstance, options: AttemptOptions): Promise<TransportResponse> {
@@ -52,6 +54,7 @@ export abstract class HttpAttempt<R> {
       body: this.body,
       timeoutMs,
       bodyTimeoutMs: this.bodyTimeout ? timeoutMs : undefined,
+      bufferUpToBytes: this.bufferUpToBytes,
     };
   }
 

@@ -7,6 +7,7 @@ import { isFailureStatus, isRetryableStatus } from '../resilience/retry.policy';
 import { HttpAttempt } from './http-attempt';
 import { discard, HttpTransport, TransportHeaders, TransportResponse } from './http-transport.interface';
 import { ServiceStreamResponse } from './service-request.interface';
+import { ShortAnswer } from './short-answer';
 
 /**
  * `ServiceClient.stream`, for reverse proxies: neither body is buffered and upstream statuses are returned,
@@ -23,9 +24,10 @@ export class HttpStreamAdapter extends HttpAttempt<ServiceStreamResponse> implem
     path: string,
     headers: TransportHeaders | undefined,
     body: Readable | Buffer | string | undefined,
+    bufferUpToBytes?: number,
   ) {
     // The timeout covers the answer's headers only: the body then streams as long as it takes.
-    super(transport, service, method, path, headers, body, false);
+    super(transport, service, method, path, headers, body, false, bufferUpToBytes);
     this.streamed = body instanceof Readable ? body : undefined;
   }
 
@@ -34,6 +36,13 @@ export class HttpStreamAdapter extends HttpAttempt<ServiceStreamResponse> implem
   }
 
   classify(response: TransportResponse, instance: ServiceInstance): AttemptResult<ServiceStreamResponse> {
+    if (response instanceof ShortAnswer) {
+      // Read whole already: nothing left in flight, nothing to discard, no stream unless asked for.
+      const { statusCode } = response;
+      return answered(response.from(instance), httpOutcome(statusCode), !isFailureStatus(statusCode), statusCode, {
+        retryable: this.streamed === undefined && isRetryableStatus(statusCode),
+      });
+    }
     const { statusCode, headers, body } = response;
     const done = new Promise<void>((resolve) => body.once('close', () => resolve()));
     return answered({ statusCode, headers, body, instance }, httpOutcome(statusCode), !isFailureStatus(statusCode), statusCode, {

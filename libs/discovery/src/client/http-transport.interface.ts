@@ -14,6 +14,11 @@ export interface TransportRequest {
   timeoutMs: number;
   /** Longest silence while the body streams in. Default: the transport's own (undici: 300 s). */
   bodyTimeoutMs?: number;
+  /**
+   * An answer of a known length up to this many bytes is read whole before `send` resolves, into
+   * `TransportResponse.bytes` (a transport may ignore it: `bytes` stays undefined). Unset: always streamed.
+   */
+  bufferUpToBytes?: number;
 }
 
 /** The answer, with the body still unread. The caller must consume or destroy `body`. @internal */
@@ -21,6 +26,8 @@ export interface TransportResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Readable;
+  /** The whole body, when the transport read it (see `TransportRequest.bufferUpToBytes`); `body` then streams the same bytes. */
+  bytes?: Buffer;
 }
 
 /** An answer read to its end: status, content type and the whole body as text. @internal */

@@ -176,7 +176,15 @@ export class ServiceClient {
     const adapter =
       ctx.kind === 'request'
         ? new HttpRequestAdapter(this.transport, ctx.service, ctx.method, ctx.path, ctx.headers, ctx.body as string | Buffer | undefined)
-        : new HttpStreamAdapter(this.transport, ctx.service, ctx.method, ctx.path, ctx.headers, ctx.body as ServiceStreamRequest['body']);
+        : new HttpStreamAdapter(
+            this.transport,
+            ctx.service,
+            ctx.method,
+            ctx.path,
+            ctx.headers,
+            ctx.body as ServiceStreamRequest['body'],
+            (ctx.options as ServiceStreamRequest).bufferUpToBytes,
+          );
     const { value, instance, attempts } = await this.pipeline.run<unknown, unknown>(spec, adapter);
     return { response: value, instance, attempts };
   }

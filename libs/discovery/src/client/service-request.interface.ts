@@ -72,13 +72,25 @@ export interface ServiceStreamRequest extends ServiceCallOptions {
   headers?: Record<string, string | string[] | undefined>;
   /** A Readable body is never retried once sending may have started. */
   body?: Readable | Buffer | string;
+  /**
+   * Read an answer of a known length up to this many bytes whole, into `bytes`, before resolving: what a
+   * proxy forwarding small answers wants (one write, no stream). Longer answers, and those of unknown length
+   * (chunked, server-sent events), still stream. A failure while reading it is a failed attempt, retried as
+   * any. Default: every answer streams.
+   */
+  bufferUpToBytes?: number;
 }
 
-/** The upstream's answer with its body unread. Consume or destroy `body`. */
+/** The upstream's answer with its body unread (or read whole: `bytes`). Consume or destroy `body` unless `bytes` is set. */
 export interface ServiceStreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Readable;
+  /**
+   * The whole body, when it was read before the call resolved (see `ServiceStreamRequest.bufferUpToBytes`);
+   * `body` then streams the same bytes, made only if read.
+   */
+  bytes?: Buffer;
   /** The instance that answered. */
   instance: ServiceInstance;
 }

@@ -4,6 +4,7 @@ import { Dispatcher, Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
 import { abortReason, BufferedAnswerHandler } from './buffered-answer.handler';
 import { BufferedAnswer, HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
+import { StreamedAnswerHandler } from './streamed-answer.handler';
 
 /** Options of {@link UndiciTransport}. */
 export interface UndiciTransportOptions {
@@ -63,7 +64,13 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   }
 
   send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
-    return this.poolFor(instance).request({ ...dispatchOptions(request), signal });
+    if (request.bufferUpToBytes === undefined) return this.poolFor(instance).request({ ...dispatchOptions(request), signal });
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const pool = this.poolFor(instance);
+    const limit = request.bufferUpToBytes;
+    return new Promise((resolve, reject) => {
+      pool.dispatch(dispatchOptions(request), new StreamedAnswerHandler(resolve, reject, signal, limit));
+    });
   }
 
   sendBuffered(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<BufferedAnswer> {

@@ -74,6 +74,8 @@ describe('registry bounds', () => {
         return answer.status === 429 ? answer : undefined;
       }, { message: 'both long polls parked, a third watch refused' });
       expectBound(third, 429, 'REGISTRY_MAX_WATCHES_PER_CLIENT (2)');
+      // Nobody can tell when one of the client's watches ends: no Retry-After.
+      expect(third.headers.get('retry-after')).toBeNull();
       aborts[0].abort();
       await waitFor(async () => (await http(`${url}/watch/services?services=calc`)).status === 200, { message: 'a slot freed' });
     } finally {
@@ -118,7 +120,10 @@ describe('new registrations a minute per client address', () => {
     try {
       for (const id of ['a', 'b', 'c']) expect((await register(registry.url, calc({ id }))).status).toBe(201);
       const before = (await http<StateJson>(`${registry.url}/services`)).body.services;
-      expectBound(await register(registry.url, calc({ id: 'd' })), 429, 'REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE (3)');
+      const refused = await register(registry.url, calc({ id: 'd' }));
+      expectBound(refused, 429, 'REGISTRY_MAX_NEW_REGISTRATIONS_PER_MINUTE (3)');
+      // 3 a minute: the next token in 20 s (less the few ms this test took).
+      expect(refused.headers.get('retry-after')).toMatch(/^(19|20)$/);
       expect((await http<StateJson>(`${registry.url}/services`)).body.services).toEqual(before);
       expect((await register(registry.url, calc({ id: 'a' }))).status).toBe(200);
       const fromOther = await request(`${registry.url}/register`, {

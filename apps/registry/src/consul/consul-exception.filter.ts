@@ -16,6 +16,7 @@ export class ConsulExceptionFilter extends RegistryExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const denied = exception instanceof TokenMissingError || exception instanceof TokenScopeError;
     const { statusCode, message } = this.toBody(denied ? new ConsulPermissionDeniedError() : exception, reply.request);
+    this.retryAfter(exception, reply);
     void reply.status(statusCode).header('content-type', 'text/plain; charset=utf-8').send(message);
   }
 }

@@ -28,8 +28,10 @@ export class BoundExceededError extends RegistryError {
     readonly bound: keyof RegistryBounds,
     limit: number,
     what: string,
+    /** For a rate bound: how long until the same request is admitted. */
+    retryAfterMs?: number,
   ) {
-    super(`${what}, the most ${BOUNDS[bound].variable} (${limit}) allows`);
+    super(`${what}, the most ${BOUNDS[bound].variable} (${limit}) allows`, retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000)));
     this.status = BOUNDS[bound].status;
     this.retryable = this.status === 429;
   }

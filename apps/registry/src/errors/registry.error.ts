@@ -7,8 +7,11 @@ export abstract class RegistryError extends Error {
   abstract readonly retryable: boolean;
   /** HTTP status the exception filter answers with. */
   abstract readonly status: number;
-
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** When a retry can succeed, in whole seconds (answered as `Retry-After`); undefined when nobody can tell. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -33,7 +33,13 @@ export class RegistryExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception, reply.request);
+    this.retryAfter(exception, reply);
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  /** `Retry-After` on a refusal that clears by itself at a known time (RFC 9110 §10.2.3), for clients that back off on their own. */
+  protected retryAfter(exception: unknown, reply: FastifyReply): void {
+    if (exception instanceof RegistryError && exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
   }
 
   protected toBody(exception: unknown, request: FastifyRequest | undefined): ErrorBody {

@@ -26,6 +26,14 @@ export class PerMinuteBudget {
     return true;
   }
 
+  /** How long (ms) until `key` has a token again: 0 when it has one now. */
+  waitMs(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return 0;
+    const tokens = Math.min(this.perMinute, bucket.tokens + ((this.now() - bucket.at) * this.perMinute) / 60_000);
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / this.perMinute);
+  }
+
   private sweep(now: number): void {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;

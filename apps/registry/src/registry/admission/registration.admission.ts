@@ -59,7 +59,12 @@ export class RegistrationAdmission {
     if ((await this.store.census(registration.name, registration.id)).registered) return this.remembered(registration, write);
     const { maxNewRegistrationsPerMinute } = this.config.bounds;
     if (!this.budget.take(client)) {
-      throw new BoundExceededError('maxNewRegistrationsPerMinute', maxNewRegistrationsPerMinute, `${client} registered too many new instances this minute`);
+      throw new BoundExceededError(
+        'maxNewRegistrationsPerMinute',
+        maxNewRegistrationsPerMinute,
+        `${client} registered too many new instances this minute`,
+        this.budget.waitMs(client),
+      );
     }
     const turn = this.queue.then(async () => {
       await this.checkCounts(registration);

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { AbortableDispatchHandler } from './abortable-dispatch.handler';
 import { BufferedAnswer } from './http-transport.interface';
 
 /**
@@ -7,24 +8,18 @@ import { BufferedAnswer } from './http-transport.interface';
  * (about a third of undici's client CPU per call on the dev machine). The caller's `signal` aborts the
  * request as `request()` would. @internal
  */
-export class BufferedAnswerHandler implements Dispatcher.DispatchHandler {
+export class BufferedAnswerHandler extends AbortableDispatchHandler {
   private statusCode = 0;
   private contentType: string | string[] | undefined;
   private first: Buffer | undefined;
   private rest: Buffer[] | undefined;
-  private controller: Dispatcher.DispatchController | undefined;
 
   constructor(
     private readonly resolve: (answer: BufferedAnswer) => void,
     private readonly reject: (error: Error) => void,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
   ) {
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.signal?.aborted) controller.abort(abortReason(this.signal));
+    super(signal);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -48,18 +43,4 @@ export class BufferedAnswerHandler implements Dispatcher.DispatchHandler {
     this.done();
     this.reject(error);
   }
-
-  private done(): void {
-    this.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  private readonly onAbort = (): void => {
-    // Before the request started, onRequestStart aborts it.
-    this.controller?.abort(abortReason(this.signal!));
-  };
-}
-
-/** Why `signal` aborted, as the error a call fails with. @internal */
-export function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { abortReason } from './buffered-answer.handler';
+import { AbortableDispatchHandler } from './abortable-dispatch.handler';
 import { TransportResponse } from './http-transport.interface';
 import { ShortAnswer } from './short-answer';
 
@@ -13,8 +13,7 @@ import { ShortAnswer } from './short-answer';
  * then retry: nothing reached the caller); after, it destroys the body. The caller's `signal` aborts the
  * request. @internal
  */
-export class StreamedAnswerHandler implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+export class StreamedAnswerHandler extends AbortableDispatchHandler {
   private statusCode = 0;
   private headers: Record<string, string | string[] | undefined> = {};
   /** Reading a short answer whole: its chunks so far. */
@@ -26,15 +25,10 @@ export class StreamedAnswerHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (response: TransportResponse) => void,
     private readonly reject: (error: Error) => void,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
     private readonly bufferUpToBytes: number,
   ) {
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.signal?.aborted) controller.abort(abortReason(this.signal));
+    super(signal);
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -83,13 +77,4 @@ export class StreamedAnswerHandler implements Dispatcher.DispatchHandler {
     if (this.body !== undefined) this.body.destroy(error);
     else this.reject(error);
   }
-
-  private done(): void {
-    this.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  private readonly onAbort = (): void => {
-    // Before the request started, onRequestStart aborts it.
-    this.controller?.abort(abortReason(this.signal!));
-  };
 }

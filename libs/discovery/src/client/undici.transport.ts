@@ -2,7 +2,8 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { ConnectionOptions } from 'node:tls';
 import { Dispatcher, Pool } from 'undici';
 import { ServiceInstance } from '../interfaces/service-instance.interface';
-import { abortReason, BufferedAnswerHandler } from './buffered-answer.handler';
+import { abortReason } from './abortable-dispatch.handler';
+import { BufferedAnswerHandler } from './buffered-answer.handler';
 import { BufferedAnswer, HttpTransport, originOf, TransportRequest, TransportResponse } from './http-transport.interface';
 import { StreamedAnswerHandler } from './streamed-answer.handler';
 

@@ -1,7 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { FAST_CHECKS } from './dto/fast-checks';
 import { PatchInstanceDto } from './dto/patch-instance.dto';
 import { RegisterQueryDto } from './dto/query.dto';
 import { RegisterInstanceDto } from './dto/register-instance.dto';
+import { ServiceWatchQueryDto } from './dto/service-watch-query.dto';
 import { RegistryValidationPipe } from './validation.pipe';
 
 describe('RegistryValidationPipe', () => {
@@ -48,5 +52,49 @@ describe('RegistryValidationPipe', () => {
 
   it('rejects a body that is not an object', async () => {
     await expect(new RegistryValidationPipe().transform([valid], body)).rejects.toThrow('body must be a JSON object');
+  });
+
+  describe('the subscription watch query (GET /watch/services), checked fast', () => {
+    const query = { metatype: ServiceWatchQueryDto, type: 'query' as const };
+    const fast = FAST_CHECKS.get(ServiceWatchQueryDto)!;
+    // What class-transformer and class-validator make of it, as the pipe would: the DTO's fields, or undefined when refused.
+    const slow = async (value: object): Promise<object | undefined> => {
+      const dto = plainToInstance(ServiceWatchQueryDto, value);
+      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+      return errors.length > 0 ? undefined : { ...dto };
+    };
+
+    it.each([
+      { services: 'calc' },
+      { services: 'calc,orders,calc', revision: '42', epoch: 'a1B2-_x', timeoutSeconds: '30' },
+      { services: 'calc', revision: '0', timeoutSeconds: '0' },
+      { services: 'calc', timeoutSeconds: '300' },
+    ])('passes %j as class-validator would', async (value) => {
+      const checked = fast(value);
+      expect(checked).toBeDefined();
+      expect(checked).toEqual(await slow(value));
+    });
+
+    it.each([
+      {},
+      { services: '' },
+      { services: 'Bad Name' },
+      { revision: '1' },
+      { services: 'calc', revision: '-1' },
+      { services: 'calc', revision: '1.5' },
+      { services: 'calc', epoch: 'has space' },
+      { services: 'calc', epoch: 'x'.repeat(65) },
+      { services: 'calc', timeoutSeconds: '301' },
+      { services: 'calc', extra: '1' },
+    ])('leaves %j to class-validator, which refuses it too', async (value) => {
+      expect(fast(value)).toBeUndefined();
+      expect(await slow(value)).toBeUndefined();
+    });
+
+    it('answers a refused one in class-validator\'s words', async () => {
+      await expect(new RegistryValidationPipe().transform({ services: 'calc', epoch: 'has space' }, query)).rejects.toThrow(
+        'epoch must be 1 to 64 letters, digits, - or _',
+      );
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { parseWatchedServices } from '@nest-discovery/registry-api';
 import { SERVICE_NAME_PATTERN } from '../instance.entity';
 import { ServiceParamsDto } from './params.dto';
 import {
@@ -12,6 +13,7 @@ import {
 } from './query.dto';
 import { RegisterInstanceDto } from './register-instance.dto';
 import { isValidRegisterBody } from './register-instance.schema';
+import { EPOCH_PATTERN, ServiceWatchQueryDto } from './service-watch-query.dto';
 
 /**
  * A check of the hot paths' inputs that only recognises the plainly valid: the input as its DTO would
@@ -67,6 +69,24 @@ function watchQuery(value: unknown): WatchQueryDto | undefined {
   });
 }
 
+/** `GET /watch/services`: what every client of the library sends in a loop, a new revision each time (so never a memo hit). */
+function serviceWatchQuery(value: unknown): ServiceWatchQueryDto | undefined {
+  const dto = eachKey<ServiceWatchQueryDto>(value, (query, key, given) => {
+    if (key === 'services') {
+      const services = parseWatchedServices(given);
+      if (typeof services === 'string') return false;
+      query.services = services;
+      return true;
+    }
+    if (key === 'revision') return (query.revision = integer(given, MAX_REVISION)) !== undefined;
+    if (key === 'timeoutSeconds') return (query.timeoutSeconds = integer(given, MAX_WATCH_TIMEOUT_SECONDS)) !== undefined;
+    if (key !== 'epoch' || typeof given !== 'string' || !EPOCH_PATTERN.test(given)) return false;
+    query.epoch = given;
+    return true;
+  });
+  return dto?.services === undefined ? undefined : dto;
+}
+
 function lookupQuery(value: unknown): LookupQueryDto | undefined {
   return eachKey<LookupQueryDto>(value, (dto, key, given) => {
     if (key === 'tag' && typeof given === 'string' && PLAIN_TAG.test(given)) {
@@ -90,6 +110,7 @@ export const FAST_CHECKS: ReadonlyMap<Function, FastCheck> = new Map<Function, F
   [RegisterInstanceDto, (value) => (isValidRegisterBody(value) ? value : undefined)],
   [RegisterQueryDto, registerQuery],
   [WatchQueryDto, watchQuery],
+  [ServiceWatchQueryDto, serviceWatchQuery],
   [LookupQueryDto, lookupQuery],
   [StatusQueryDto, (value) => eachKey<StatusQueryDto>(value, status)],
   [ServiceParamsDto, serviceParams],

@@ -2,7 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
 import { MAX_WATCHED_SERVICES, parseWatchedServices } from '@nest-discovery/registry-api';
+import { MAX_REVISION, MAX_WATCH_TIMEOUT_SECONDS } from './query.dto';
 import { IsIntInRange, ToInteger } from './validators';
+
+/** What an epoch (a change history's name, from an answer) looks like. */
+export const EPOCH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Query of `GET /watch/services`. */
 export class ServiceWatchQueryDto {
@@ -26,17 +30,17 @@ export class ServiceWatchQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'The revision the caller holds (from the last answer)' })
   @IsOptional()
   @ToInteger()
-  @IsIntInRange(0, Number.MAX_SAFE_INTEGER, { message: 'revision must be a non-negative integer' })
+  @IsIntInRange(0, MAX_REVISION, { message: 'revision must be a non-negative integer' })
   revision?: number;
 
   @ApiPropertyOptional({ description: 'The epoch of the last answer; a delta needs it and the revision' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'epoch must be 1 to 64 letters, digits, - or _' })
+  @Matches(EPOCH_PATTERN, { message: 'epoch must be 1 to 64 letters, digits, - or _' })
   epoch?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 300, default: 30 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_WATCH_TIMEOUT_SECONDS, default: 30 })
   @IsOptional()
   @ToInteger()
-  @IsIntInRange(0, 300)
+  @IsIntInRange(0, MAX_WATCH_TIMEOUT_SECONDS)
   timeoutSeconds?: number;
 }

@@ -14,6 +14,7 @@ import { storeCases } from './cases/store.case';
 import { subscriptionCase } from './cases/subscription.case';
 import { tcpHopCase } from './cases/tcp-hop.case';
 import { tracingCostCases } from './cases/tracing-cost.case';
+import { watchRequestCase } from './cases/watch-request.case';
 import { BenchOptions } from './harness/bench-options';
 import { ResultRow } from './harness/result-row';
 
@@ -38,6 +39,7 @@ export async function runBench(
     ['churn', () => churnCase(options)],
     ['fan-out', () => fanOutCase(options)],
     ['subscriptions', () => subscriptionCase(options)],
+    ['watch request', () => watchRequestCase(options)],
     ['propagation', () => propagationCase(options)],
     ['crash detection', () => crashDetectionCases(options)],
     ['client overhead', () => clientOverheadCase(options)],

@@ -13,6 +13,8 @@ export interface LoadOptions {
   overallRate?: number;
   /** Server processes whose CPU time is charged to the requests (the stable figure on a noisy machine). */
   pids?: number[];
+  /** The path of request `n` (counted per load run), for a case whose every request must differ; unset: `url`'s path. */
+  pathOf?: (n: number) => string;
 }
 
 export interface LoadResult {
@@ -39,6 +41,8 @@ function cpuMs(pids: number[]): number {
 }
 
 function run(options: LoadOptions, durationSeconds: number): Promise<autocannon.Result> {
+  const { pathOf } = options;
+  let sent = 0;
   return autocannon({
     url: options.url,
     method: options.method ?? 'GET',
@@ -47,6 +51,7 @@ function run(options: LoadOptions, durationSeconds: number): Promise<autocannon.
     connections: options.connections,
     duration: durationSeconds,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    ...(pathOf ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: pathOf(sent++) }) }] } : {}),
   });
 }
 

@@ -18,6 +18,7 @@ describe('bench smoke', () => {
     expect(cases).toMatch(/^churn/m);
     expect(cases).toMatch(/^fan-out/m);
     expect(cases).toMatch(/^subscriptions/m);
+    expect(cases).toMatch(/^registry watch request/m);
     expect(cases).toMatch(/restored from a snapshot/);
     expect(cases).toMatch(/renewal/);
     expect(cases).toMatch(/lookup, 10 instances/);

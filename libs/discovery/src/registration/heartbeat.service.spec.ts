@@ -67,6 +67,21 @@ describe('HeartbeatService', () => {
     expect(times[5] - times[4]).toBeGreaterThanOrEqual(40);
   });
 
+  it('waits what a refusal asked for (retryAfterMs) before trying again, then the backoff as before', async () => {
+    const { service } = heartbeat(20);
+    const times: number[] = [];
+    service.start(async () => {
+      times.push(Date.now());
+      if (times.length === 1) throw Object.assign(new Error('429'), { retryAfterMs: 300 });
+      if (times.length === 2) throw new Error('registry down');
+    });
+    await until(() => times.length >= 3);
+    await service.stop();
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(290);
+    // A failure that asked for nothing: the backoff, capped at the interval.
+    expect(times[2] - times[1]).toBeLessThanOrEqual(20 + 30);
+  });
+
   it('stop waits for a renewal in flight', async () => {
     const { service } = heartbeat(1000);
     let finished = false;

@@ -8,17 +8,23 @@ import { fullJitterBackoff, jittered } from './backoff';
 export const HEARTBEAT_TIMER = 'discovery:heartbeat';
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 5000;
+/** The longest a registry's `Retry-After` is waited: past it, the backoff's own delay counts again. */
+const RETRY_AFTER_CAP_MS = 5 * 60_000;
 
 /**
  * Runs the renewal task on a jittered interval (±10%), and after a failure on an exponential
  * backoff with full jitter instead, capped at the lesser of 5 s and the interval so a recovered
- * registry is re-joined within about one heartbeat. The timer lives in @nestjs/schedule's
+ * registry is re-joined within about one heartbeat — or after the wait a refusal asked for (a task's error with
+ * `retryAfterMs`, the registry's `Retry-After` on a 429), so a fleet over the registry's rate of new registrations
+ * waits its turn rather than asking again every few seconds. The timer lives in @nestjs/schedule's
  * SchedulerRegistry (a chain of timeouts: each tick picks its own delay) and is unref()'d. @internal
  */
 @Injectable()
 export class HeartbeatService {
   private task: (() => Promise<void>) | undefined;
   private failures = 0;
+  /** What the last failure asked to wait, if it did. */
+  private retryAfterMs: number | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
@@ -54,9 +60,12 @@ export class HeartbeatService {
     this.running = task().then(
       () => {
         this.failures = 0;
+        this.retryAfterMs = undefined;
       },
-      () => {
+      (error: unknown) => {
         this.failures++;
+        const asked = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+        this.retryAfterMs = typeof asked === 'number' && asked > 0 ? Math.min(asked, RETRY_AFTER_CAP_MS) : undefined;
       },
     );
     void this.running.then(() => this.schedule(task));
@@ -68,7 +77,7 @@ export class HeartbeatService {
     const timer = setTimeout(() => {
       this.scheduler.deleteTimeout(HEARTBEAT_TIMER);
       this.tick();
-    }, this.nextDelay(this.failures));
+    }, Math.max(this.nextDelay(this.failures), this.retryAfterMs ?? 0));
     timer.unref();
     this.scheduler.addTimeout(HEARTBEAT_TIMER, timer);
   }

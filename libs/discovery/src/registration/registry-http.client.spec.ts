@@ -128,6 +128,24 @@ describe('RegistryHttpClient', () => {
     silent.close();
   });
 
+  it('passes on how long the registry asked to wait when it refuses a new registration for its rate (Retry-After)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'discovery-rate-'));
+    const config = resolveRegistryConfig({ port: 0, host: '127.0.0.1', dataDir });
+    const limited = await createRegistryApp({ ...config, bounds: { ...config.bounds, maxNewRegistrationsPerMinute: 2 } }, { logger: false });
+    try {
+      const registrar = make([registryUrl(limited)]);
+      await registrar.register(body(5011));
+      await registrar.register(body(5012));
+      const refused = await registrar.register(body(5013)).catch((e: unknown) => e);
+      // Two a minute: the next in 30 s.
+      expect(refused).toMatchObject({ code: 'REGISTRY_REJECTED', status: 429, retryAfterMs: expect.any(Number) });
+      expect((refused as RegistryRequestError).retryAfterMs).toBeGreaterThanOrEqual(29_000);
+      expect((refused as RegistryRequestError).retryAfterMs).toBeLessThanOrEqual(30_000);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('sends the bearer token on writes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'discovery-token-'));
     const secured = await createRegistryApp(

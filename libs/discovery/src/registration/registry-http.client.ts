@@ -147,6 +147,7 @@ export class RegistryHttpClient implements OnApplicationShutdown {
 
     let statusCode: number;
     let text: string;
+    let retryAfter: string | string[] | undefined;
     try {
       const response = await this.pool(url).request({
         method,
@@ -158,6 +159,7 @@ export class RegistryHttpClient implements OnApplicationShutdown {
         bodyTimeout: timeoutMs,
       });
       statusCode = response.statusCode;
+      retryAfter = response.headers['retry-after'];
       text = await response.body.text();
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -170,7 +172,9 @@ export class RegistryHttpClient implements OnApplicationShutdown {
     if (statusCode === 404 && options.accept404) return { status: 404, body: undefined as T };
     if (statusCode >= 400) {
       const code = statusCode >= 500 ? 'REGISTRY_UNAVAILABLE' : 'REGISTRY_REJECTED';
-      throw new RegistryRequestError(code, REGISTRY_HTTP_ERROR(method, url + path, statusCode, text.slice(0, 300)), statusCode);
+      throw new RegistryRequestError(code, REGISTRY_HTTP_ERROR(method, url + path, statusCode, text.slice(0, 300)), statusCode, {
+        retryAfterMs: retryAfterMs(retryAfter),
+      });
     }
     try {
       return { status: statusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
@@ -200,4 +204,10 @@ function describe(error: unknown): string {
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
+}
+
+/** A `Retry-After` given in seconds (what the registry sends), in ms; undefined for none or another form. */
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const seconds = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : undefined;
+  return seconds === undefined ? undefined : seconds * 1000;
 }

@@ -8,6 +8,15 @@ import { startFloor, startSystem, tmpDir, waitFor } from '../harness/topology';
 
 const PRELOAD = join(__dirname, '..', 'harness', 'cpu-profiler.preload.js');
 
+/**
+ * The gateway route profiled: the declarative hop by default; `BENCH_BREAKDOWN_PATH=/api/calc/add/1/2` profiles the
+ * generic proxy's instead (same calc answer, same floor).
+ */
+function profiledRoute(): { path: string; label: string } {
+  const path = process.env.BENCH_BREAKDOWN_PATH ?? '/calc/add/1/2';
+  return { path, label: path.startsWith('/calc/') ? 'declarative' : `generic proxy ${path}` };
+}
+
 /** Profiles `pids` (gateway first, then calc) under a load of `rate` req/s: the load's result and each process's CPU split by component. */
 async function profiled(url: string, pids: number[], dir: string, options: BenchOptions): Promise<{ result: LoadResult; parts: Array<Map<Component, number>> }> {
   await load({ ...options, url, overallRate: options.profileRate, durationSeconds: Math.max(1, options.warmupSeconds), warmupSeconds: 0 });
@@ -51,10 +60,11 @@ export async function hopBreakdownCase(options: BenchOptions): Promise<ResultRow
   }
   try {
     // The registry is not on the hop: only the gateway and the calc are profiled.
-    const subject = await profiled(`${system!.gateway.url}/calc/add/1/2`, [system!.gateway.pid, system!.calcs[0].pid], dir, options);
+    const route = profiledRoute();
+    const subject = await profiled(`${system!.gateway.url}${route.path}`, [system!.gateway.pid, system!.calcs[0].pid], dir, options);
     const base = await profiled(`${floor!.gateway.url}/calc/add/1/2`, floor!.pids, dir, options);
     const lines = [
-      `CPU µs per request at ${options.profileRate} req/s, gateway → calc (declarative) beside the Nest → Nest floor, split by component (\`npm run bench -- breakdown\`):`,
+      `CPU µs per request at ${options.profileRate} req/s, gateway → calc (${route.label}) beside the Nest → Nest floor, split by component (\`npm run bench -- breakdown\`):`,
       '',
       '| component | gateway | calc | floor gateway | floor calc | hop − floor |',
       '|---|---:|---:|---:|---:|---:|',
@@ -68,7 +78,7 @@ export async function hopBreakdownCase(options: BenchOptions): Promise<ResultRow
     }
     lines.push(`| **total** | ${total.map((value) => value.toFixed(1)).join(' | ')} | ${(total[0] + total[1] - total[2] - total[3]).toFixed(1)} |`);
     return {
-      case: `gateway → calc (declarative) at ${options.profileRate} req/s, profiled; floor = Nest → Nest over undici at the same rate`,
+      case: `gateway → calc (${route.label}) at ${options.profileRate} req/s, profiled; floor = Nest → Nest over undici at the same rate`,
       subject: subject.result,
       floor: base.result,
       note: `CPU ${(subject.result.cpuMicrosPerRequest! / base.result.cpuMicrosPerRequest!).toFixed(2)}× the floor's at equal load`,

@@ -65,20 +65,26 @@ export class UndiciTransport implements HttpTransport, OnApplicationShutdown {
   }
 
   send(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
-    if (request.bufferUpToBytes === undefined) return this.poolFor(instance).request({ ...dispatchOptions(request), signal });
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const pool = this.poolFor(instance);
     const limit = request.bufferUpToBytes;
-    return new Promise((resolve, reject) => {
-      pool.dispatch(dispatchOptions(request), new StreamedAnswerHandler(resolve, reject, signal, limit));
-    });
+    if (limit === undefined) return this.poolFor(instance).request({ ...dispatchOptions(request), signal });
+    return this.dispatch(instance, request, signal, (resolve, reject) => new StreamedAnswerHandler(resolve, reject, signal, limit));
   }
 
   sendBuffered(instance: ServiceInstance, request: TransportRequest, signal?: AbortSignal): Promise<BufferedAnswer> {
+    return this.dispatch(instance, request, signal, (resolve, reject) => new BufferedAnswerHandler(resolve, reject, signal));
+  }
+
+  /** Sends `request` through undici's dispatch API with the handler `handlerFor` makes; nothing is sent for a signal already aborted. */
+  private dispatch<T>(
+    instance: ServiceInstance,
+    request: TransportRequest,
+    signal: AbortSignal | undefined,
+    handlerFor: (resolve: (answer: T) => void, reject: (error: Error) => void) => Dispatcher.DispatchHandler,
+  ): Promise<T> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const pool = this.poolFor(instance);
     return new Promise((resolve, reject) => {
-      pool.dispatch(dispatchOptions(request), new BufferedAnswerHandler(resolve, reject, signal));
+      pool.dispatch(dispatchOptions(request), handlerFor(resolve, reject));
     });
   }
 
